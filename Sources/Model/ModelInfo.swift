@@ -1,0 +1,1 @@
+public enum ModelInfo { public static let name = "TinyEncoder" }
