@@ -1,0 +1,45 @@
+# TinyEncoder: `make run` sets everything up and embeds sample text; `make test` runs the tests.
+SHELL := /bin/bash
+SWIFT ?= swift
+MODEL_DIR := weights/all-MiniLM-L6-v2
+SAMPLE ?= The quick brown fox jumps over the lazy dog.
+
+# Debian's OpenBLAS 0.3.21 picks its slow SSE3 kernels on this CPU unless told; a value the
+# user set is kept.
+ifeq ($(origin OPENBLAS_CORETYPE), undefined)
+  DETECTED_CORETYPE := $(shell scripts/openblas_coretype.sh)
+  ifneq ($(DETECTED_CORETYPE),)
+    export OPENBLAS_CORETYPE := $(DETECTED_CORETYPE)
+  endif
+endif
+
+.PHONY: setup deps model build run test bench format clean
+
+deps:
+	@scripts/install_deps.sh
+
+model: deps
+	@python3 scripts/fetch_model.py
+
+build: deps
+	$(SWIFT) build -c release --product tiny-encoder
+
+setup: deps model build
+
+run: setup
+	.build/release/tiny-encoder embed --model $(MODEL_DIR) --format tsv "$(SAMPLE)" | cut -c1-200
+	.build/release/tiny-encoder similarity --model $(MODEL_DIR) "A man is playing a guitar." "Someone plays an instrument." "The stock market fell today."
+
+test: deps model
+	@echo "OPENBLAS_CORETYPE=$${OPENBLAS_CORETYPE:-<OpenBLAS default>}"
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: setup
+	.build/release/tiny-encoder bench --model $(MODEL_DIR)
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+
+clean:
+	rm -rf .build
