@@ -51,9 +51,9 @@ public enum Activation: String, Sendable, CaseIterable {
     /// Applies the activation to `count` values in place.
     public func apply(inPlace x: UnsafeMutablePointer<Float>, count: Int) {
         switch self {
-        case .gelu: for i in 0..<count { x[i] = 0.5 * x[i] * (1 + erf(x[i] * 0.707_106_781_186_547_6)) }
-        case .geluTanh: for i in 0..<count { x[i] = Activation.geluTanh(x[i]) }
-        case .relu: for i in 0..<count where !(x[i] > 0) { x[i] = 0 }
+        case .gelu: geluInPlace(x, count: count)
+        case .geluTanh: geluTanhInPlace(x, count: count)
+        case .relu: reluInPlace(x, count: count)
         }
     }
 }

@@ -77,11 +77,9 @@ public struct EncoderBlock: ParameterVisitable, Sendable {
         switch placement {
         case .post:
             attention.apply(x, layout: layout, into: sub)
-            addInPlace(x, sub, count: n)
-            attentionNorm.apply(inPlace: x, rows: rows)
+            attentionNorm.apply(inPlace: x, rows: rows, adding: sub)  // x = LN(x + Attn(x))
             feedForward.apply(x, rows: rows, into: sub)
-            addInPlace(x, sub, count: n)
-            outputNorm.apply(inPlace: x, rows: rows)
+            outputNorm.apply(inPlace: x, rows: rows, adding: sub)  // x = LN(x + FF(x))
         case .pre:
             normed.update(from: x, count: n)
             attentionNorm.apply(inPlace: normed, rows: rows)

@@ -35,8 +35,7 @@ public struct FeedForward: ParameterVisitable, Sendable {
         let f = intermediate.outFeatures
         let hidden = UnsafeMutablePointer<Float>.allocate(capacity: max(1, rows * f))
         defer { hidden.deallocate() }
-        intermediate.apply(x, rows: rows, into: hidden)  // [rows, D] x [F, D]^T -> [rows, F]
-        activation.apply(inPlace: hidden, count: rows * f)
+        intermediate.apply(x, rows: rows, into: hidden, activation: activation)  // [rows, D] x [F, D]^T -> [rows, F]
         output.apply(hidden, rows: rows, into: y)  // [rows, F] x [D, F]^T -> [rows, D]
     }
 

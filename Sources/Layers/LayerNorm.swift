@@ -36,13 +36,21 @@ public struct LayerNorm: ParameterVisitable, Sendable {
         return y
     }
 
-    /// Normalises `rows` rows of width D in place.
-    public func apply(inPlace x: UnsafeMutablePointer<Float>, rows: Int) {
+    /// Normalises `rows` rows of width D in place; with `residual`, first adds it (`x += residual`).
+    /// Rows are spread over `ComputeThreads.count` threads when there are many.
+    public func apply(inPlace x: UnsafeMutablePointer<Float>, rows: Int, adding residual: UnsafePointer<Float>? = nil) {
         let d = dimension
+        let tasks = rows >= 64 ? ComputeThreads.count : 1
         weight.withUnsafeBufferPointer { g in
             bias.withUnsafeBufferPointer { b in
-                for r in 0..<rows {
-                    layerNormRow(x + r * d, count: d, gamma: g.baseAddress!, beta: b.baseAddress!, epsilon: epsilon)
+                let (gp, bp, eps) = (g.baseAddress!, b.baseAddress!, epsilon)
+                let xs = UncheckedSendable(x)
+                let rs = UncheckedSendable(residual)
+                parallelFor(tasks) { t in
+                    for r in (rows * t / tasks)..<(rows * (t + 1) / tasks) {
+                        if let res = rs.value { addInPlace(xs.value + r * d, res + r * d, count: d) }
+                        layerNormRow(xs.value + r * d, count: d, gamma: gp, beta: bp, epsilon: eps)
+                    }
                 }
             }
         }
@@ -54,17 +62,3 @@ public struct LayerNorm: ParameterVisitable, Sendable {
     }
 }
 
-/// One row of layer norm in place: two passes (mean, then variance of the deviations) for accuracy.
-@inlinable
-func layerNormRow(_ x: UnsafeMutablePointer<Float>, count d: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, epsilon: Float) {
-    var sum: Float = 0
-    for j in 0..<d { sum += x[j] }
-    let mean = sum / Float(d)
-    var sq: Float = 0
-    for j in 0..<d {
-        let c = x[j] - mean
-        sq += c * c
-    }
-    let inv = 1 / (sq / Float(d) + epsilon).squareRoot()
-    for j in 0..<d { x[j] = (x[j] - mean) * inv * gamma[j] + beta[j] }
-}

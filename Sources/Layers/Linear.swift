@@ -46,20 +46,45 @@ public struct Linear: ParameterVisitable, Sendable {
         }
     }
 
-    /// Writes `x Wᵀ + b` for `rows` rows of `x` (`[rows, in]`) into `y` (`[rows, out]`).
-    public func apply(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
+    /// Writes `activation(x Wᵀ + b)` for `rows` rows of `x` (`[rows, in]`) into `y` (`[rows, out]`).
+    ///
+    /// The product is split into tiles over `ComputeThreads.count` threads — by rows when there are
+    /// many, by output columns when there are few (one short text) — each tile one single-threaded
+    /// OpenBLAS call, with the bias and activation applied to the tile while it is in cache.
+    public func apply(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, activation: Activation? = nil) {
         let (n, k) = (outFeatures, inFeatures)
-        var beta: Float = 0
-        if let bias {
-            bias.withUnsafeBufferPointer { b in
-                for r in 0..<rows { (y + r * n).update(from: b.baseAddress!, count: n) }
-            }
-            beta = 1
-        }
+        guard rows > 0 else { return }
+        let threads = ComputeThreads.count
+        let tasks = rows >= 64 * threads ? threads * (rows >= 512 ? 2 : 1) : (rows >= 16 * threads ? threads : threads)
+        let byRows = rows >= 16 * tasks
         weight.withUnsafeBufferPointer { w in
-            // [rows, in] x [out, in]^T -> [rows, out]
-            sgemm(transposeA: false, transposeB: true, m: rows, n: n, k: k,
-                  a: x, lda: k, b: w.baseAddress!, ldb: k, beta: beta, c: y, ldc: n)
+            let bias = self.bias
+            parallelFor(tasks) { t in
+                let (r0, r1, c0, c1): (Int, Int, Int, Int)
+                if byRows {
+                    (r0, r1, c0, c1) = (rows * t / tasks, rows * (t + 1) / tasks, 0, n)
+                } else {
+                    // Column tiles of a multiple of 16 so each thread's writes stay apart.
+                    let block = (n + 16 * tasks - 1) / (16 * tasks) * 16
+                    (r0, r1, c0, c1) = (0, rows, min(n, t * block), min(n, (t + 1) * block))
+                }
+                let (m, nc) = (r1 - r0, c1 - c0)
+                guard m > 0, nc > 0 else { return }
+                let yt = y + r0 * n + c0
+                var beta: Float = 0
+                if let bias {
+                    bias.withUnsafeBufferPointer { b in
+                        for r in 0..<m { (yt + r * n).update(from: b.baseAddress! + c0, count: nc) }
+                    }
+                    beta = 1
+                }
+                // [m, in] x [nc, in]^T -> [m, nc]
+                sgemm(transposeA: false, transposeB: true, m: m, n: nc, k: k,
+                      a: x + r0 * k, lda: k, b: w.baseAddress! + c0 * k, ldb: k, beta: beta, c: yt, ldc: n)
+                if let activation {
+                    for r in 0..<m { activation.apply(inPlace: yt + r * n, count: nc) }
+                }
+            }
         }
     }
 

@@ -15,23 +15,3 @@ public func softmax(_ x: Tensor) -> Tensor {
     return y
 }
 
-/// Softmax of one row in place (see `softmax(_:)`).
-@inlinable
-public func softmaxRow(_ x: UnsafeMutablePointer<Float>, count n: Int) {
-    var m = -Float.infinity
-    for j in 0..<n where x[j] > m { m = x[j] }
-    if !m.isFinite {
-        // All −∞ (or NaN): nothing to prefer, give every position the same weight.
-        let u = 1 / Float(n)
-        for j in 0..<n { x[j] = u }
-        return
-    }
-    var sum: Float = 0
-    for j in 0..<n {
-        let e = expf(x[j] - m)
-        x[j] = e
-        sum += e
-    }
-    let inv = 1 / sum
-    for j in 0..<n { x[j] *= inv }
-}

@@ -1,1 +1,0 @@
-public enum ModelInfo { public static let name = "TinyEncoder" }
