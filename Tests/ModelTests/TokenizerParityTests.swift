@@ -71,7 +71,8 @@ import Testing
             let tokenizer = try #require(tokenizers[item.config], "unknown configuration \(item.config)")
             let actual = tokenizer.encode(item.text, pair: item.pair, maxLength: item.maxLength)
             // Tokens are compared code point by code point: Swift's == would call "é" and "e\u{301}" equal.
-            let sameTokens = actual.tokens.map { Array($0.unicodeScalars) } == item.tokens.map { Array($0.unicodeScalars) }
+            let sameTokens =
+                actual.tokens.map { Array($0.unicodeScalars) } == item.tokens.map { Array($0.unicodeScalars) }
             if actual.ids != item.ids || !sameTokens || actual.typeIds != item.typeIds
                 || actual.truncatedCount != item.truncated
             {
@@ -107,7 +108,10 @@ import Testing
     }
 
     /// The real model folder, when it is there (it is not committed): its config gives the default options.
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: TokenizerFixtures.model.appendingPathComponent("vocab.txt").path)))
+    @Test(
+        .enabled(
+            if: FileManager.default.fileExists(atPath: TokenizerFixtures.model.appendingPathComponent("vocab.txt").path)
+        ))
     func modelFolderMatchesFixtures() throws {
         let tokenizer = try BertTokenizer(directory: TokenizerFixtures.model)
         #expect(tokenizer.options == TokenizerOptions())

@@ -149,7 +149,10 @@ import Testing
         #expect(tokenizer.vocabularySize == TokenizerFixtures.tinyVocabulary.count)
         #expect(tokenizer.id(of: "hello") == 13 && tokenizer.id(of: "nope") == nil)
         #expect(tokenizer.token(of: 13) == "hello" && tokenizer.token(of: -1) == nil && tokenizer.token(of: 999) == nil)
-        #expect((tokenizer.padId, tokenizer.unknownId, tokenizer.clsId, tokenizer.sepId, tokenizer.maskId) == (0, 1, 2, 3, 4))
+        #expect(
+            (tokenizer.padId, tokenizer.unknownId, tokenizer.clsId, tokenizer.sepId, tokenizer.maskId) == (
+                0, 1, 2, 3, 4
+            ))
         #expect(tokenizer.id(of: "e\u{301}") == nil && tokenizer.id(of: "é") == 20)
     }
 

@@ -25,7 +25,8 @@ import Testing
     }
 
     static func map(_ entries: [String: [UInt32]]) -> [UInt32: [UInt32]] {
-        Dictionary(uniqueKeysWithValues: entries.compactMap { key, value in UInt32(key, radix: 16).map { ($0, value) } })
+        Dictionary(
+            uniqueKeysWithValues: entries.compactMap { key, value in UInt32(key, radix: 16).map { ($0, value) } })
     }
 
     @Test func everyCodePointIsClassifiedLikeHuggingFace() throws {
@@ -44,8 +45,13 @@ import Testing
             guard let scalar = Unicode.Scalar(value) else { continue }
             let isDropped = value == 0 || value == 0xFFFD || BertCharacters.isControl(scalar)
             check("dropped", scalar, isDropped == dropped.contains(value))
-            check("whitespace", scalar, (!isDropped && value != 0x20 && BertCharacters.isWhitespace(scalar)) == whitespace.contains(value))
-            check("punctuation", scalar, (!BertCharacters.isWhitespace(scalar) && BertCharacters.isPunctuation(scalar)) == punctuation.contains(value))
+            check(
+                "whitespace", scalar,
+                (!isDropped && value != 0x20 && BertCharacters.isWhitespace(scalar)) == whitespace.contains(value))
+            check(
+                "punctuation", scalar,
+                (!BertCharacters.isWhitespace(scalar) && BertCharacters.isPunctuation(scalar))
+                    == punctuation.contains(value))
             check("cjk", scalar, BertCharacters.isChineseCharacter(scalar) == cjk.contains(value))
             let strip = BertCharacters.decomposed([scalar]).filter { !BertCharacters.isNonspacingMark($0) }.map(\.value)
             check("strip_accents", scalar, strip == (stripped[value] ?? Self.hangulOrSelf(value)))
@@ -56,7 +62,9 @@ import Testing
         for (name, points) in wrong.sorted(by: { $0.key < $1.key }) {
             Issue.record("\(name): \(points.count) code points differ from Hugging Face, first \(points.prefix(20))")
         }
-        print("tokenizer unicode classes: 1,112,064 code points checked, \(wrong.values.map(\.count).reduce(0, +)) differ")
+        print(
+            "tokenizer unicode classes: 1,112,064 code points checked, \(wrong.values.map(\.count).reduce(0, +)) differ"
+        )
     }
 
     /// NFD of a Hangul syllable (U+AC00...U+D7A3) by the Unicode algorithm; other code points unchanged.
