@@ -30,10 +30,14 @@ run: setup
 	.build/release/tiny-encoder embed --model $(MODEL_DIR) --format tsv "$(SAMPLE)" | cut -c1-200
 	.build/release/tiny-encoder similarity --model $(MODEL_DIR) "A man is playing a guitar." "Someone plays an instrument." "The stock market fell today."
 
+# Tests run optimised: the SIMD kernels are ~100x slower unoptimised, and the parity tests run the
+# real model. -enable-testing keeps @testable imports working in a release build.
+TEST_FLAGS := -c release -Xswiftc -enable-testing
+
 test: deps model
 	@echo "OPENBLAS_CORETYPE=$${OPENBLAS_CORETYPE:-<OpenBLAS default>}"
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) build $(TEST_FLAGS) --build-tests
+	$(SWIFT) test $(TEST_FLAGS) --skip-build
 
 bench: setup
 	.build/release/tiny-encoder bench --model $(MODEL_DIR)
