@@ -78,6 +78,11 @@ public struct AttentionMask: Sendable, Equatable {
         if let additive {
             let shape = additive.shape
             precondition(shape[shape.count - 2] == tq && shape[shape.count - 1] == tk, "additive mask \(shape) does not fit \(tq) queries and \(tk) keys")
+            // A leading dimension of 1 broadcasts; otherwise it must cover batch item b (and head h).
+            precondition(
+                shape.count == 2 || shape[0] == 1 || b < shape[0], "additive mask \(shape) has no entry for batch item \(b)")
+            precondition(
+                shape.count < 4 || shape[1] == 1 || h < shape[1], "additive mask \(shape) has no entry for head \(h) of \(heads)")
             var offset = 0
             switch shape.count {
             case 3: offset = (shape[0] == 1 ? 0 : b) * tq * tk
