@@ -240,6 +240,15 @@ def sdpa_case():
 
     x = torch.randn(B, 5, 24)
     t["split.input"], t["split.output"] = x, x.view(B, 5, 3, 8).transpose(1, 2)
+
+    # Longer than one 16-lane vector in both keys (37) and head width (20), with padding.
+    q, k, v = torch.randn(2, 2, 19, 20), torch.randn(2, 2, 37, 20), torch.randn(2, 2, 37, 20)
+    keep = ~padding_mask([37, 21], 37)
+    long_additive = torch.zeros(2, 1, 1, 37).masked_fill(~keep[:, None, None, :], -math.inf)
+    _, weights, _ = attention_reference(q, k, v, long_additive, 1 / math.sqrt(20))
+    t.update({"long.query": q, "long.key": k, "long.value": v, "long.lengths": torch.tensor([37, 21]),
+              "long.context": F.scaled_dot_product_attention(q, k, v, attn_mask=keep[:, None, None, :]),
+              "long.weights": weights})
     save("sdpa", t)
 
 
@@ -274,6 +283,16 @@ def mha_case():
     t["cross.query"], t["cross.key_value"] = xq, kv
     out, w = mha(xq, kv, kv, key_padding_mask=pad, need_weights=True, average_attn_weights=False)
     t["cross.output"], t["cross.weights"] = out, w
+
+    # Wider and longer: D = 48, H = 2 (Dh = 24) and T = 37 cross the 16-lane vectors of the kernel.
+    wide = randomise(nn.MultiheadAttention(48, 2, batch_first=True))
+    x = torch.randn(2, 37, 48)
+    lengths = [37, 30]
+    sd = wide.state_dict()
+    t.update(prefixed("long.torch.self_attn", sd))
+    out, w = wide(x, x, x, key_padding_mask=padding_mask(lengths, 37), need_weights=True, average_attn_weights=False)
+    check_padded_rows_computed(out, lengths, "long mha")
+    t.update({"long.input": x, "long.lengths": torch.tensor(lengths), "long.output": out, "long.weights": w})
     save("mha", t)
 
 

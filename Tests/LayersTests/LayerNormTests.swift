@@ -40,6 +40,21 @@ struct LayerNormTests {
         assertClose(norm(x + Tensor(repeating: 7, shape: [5, 16])), y, atol: 1e-5, "shift invariance")
     }
 
+    @Test("many rows (split over threads), the fused residual sum, and rows wider than 16 lanes agree with row-by-row")
+    func manyRows() {
+        let norm = LayerNorm(weight: randomTensor([40], seed: 85), bias: randomTensor([40], seed: 86), epsilon: 1e-5)
+        let x = randomTensor([150, 40], std: 2, seed: 87)
+        let residual = randomTensor([150, 40], seed: 88)
+        let y = norm(x)
+        for r in [0, 77, 149] {
+            assertClose(norm(x.slice(r..<(r + 1))), y.slice(r..<(r + 1)), atol: 0, "row \(r)")
+        }
+        let fused = inPlace(x) { p in
+            residual.withUnsafeBufferPointer { norm.apply(inPlace: p, rows: 150, adding: $0.baseAddress!) }
+        }
+        assertClose(fused, norm(x + residual), atol: 0, "LN(x + residual)")
+    }
+
     @Test("apply(inPlace:rows:) equals callAsFunction; parameters are weight and bias")
     func pointerPath() throws {
         let f = try Fixture("layer_norm")

@@ -40,6 +40,23 @@ struct LinearTests {
         assertEqual(viaPointer, y.reshaped([15, 24]), "apply(_:rows:into:)")
     }
 
+    @Test(
+        "any number of rows (tiled by columns or by rows over threads) equals one matrix product; the fused activation too",
+        arguments: [1, 15, 33, 130, 600])
+    func tiling(rows: Int) {
+        let layer = Linear(weight: randomTensor([40, 24], seed: 81), bias: randomTensor([40], seed: 82))
+        let x = randomTensor([rows, 24], seed: 83)
+        let reference =
+            matmul(x, layer.weight, transposeB: true) + Tensor.stack(Array(repeating: layer.bias!, count: rows))
+        assertClose(layer(x), reference, atol: 1e-5, "\(rows) rows")
+        let fused = Tensor(shape: [rows, 40]) { y in
+            x.withUnsafeBufferPointer {
+                layer.apply($0.baseAddress!, rows: rows, into: y.baseAddress!, activation: .gelu)
+            }
+        }
+        assertClose(fused, Activation.gelu(layer(x)), atol: 1e-6, "\(rows) rows with GELU")
+    }
+
     @Test("PyTorch initialisation stays within ±1/√in; parameters are named weight and bias")
     func initialisation() {
         var generator = SeededGenerator(seed: 1)

@@ -60,6 +60,25 @@ struct MultiHeadAttentionTests {
         assertClose(result.weights!, try f.tensor("cross.weights"), "cross-attention weights")
     }
 
+    @Test("matches nn.MultiheadAttention with D = 48, H = 2 and 37 tokens (several 16-lane vectors), padded and packed")
+    func goldenLong() throws {
+        let f = try Fixture("mha")
+        let layer = try MultiHeadAttention(
+            pytorchStateDict: try f.parameters(under: "long.torch"), prefix: "self_attn", heads: 2)
+        let lengths = try f.ints("long.lengths")
+        let x = try f.tensor("long.input")  // [2, 37, 48]
+        let result = layer.forward(x, mask: AttentionMask(lengths: lengths, length: 37), returnWeights: true)
+        assertClose(result.output, try f.tensor("long.output"), "MHA long output")
+        assertClose(result.weights!, try f.tensor("long.weights"), "MHA long weights")
+        let rows = realRows(x, lengths: lengths)
+        let packed = Tensor(shape: rows.shape) { y in
+            rows.withUnsafeBufferPointer {
+                layer.apply($0.baseAddress!, layout: .packed(lengths: lengths), into: y.baseAddress!)
+            }
+        }
+        assertClose(packed, realRows(try f.tensor("long.output"), lengths: lengths), "MHA long packed vs PyTorch")
+    }
+
     @Test("the packed path equals the padded path and PyTorch at real positions")
     func packedEqualsPadded() throws {
         let f = try Fixture("mha")

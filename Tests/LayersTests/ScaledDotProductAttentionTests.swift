@@ -48,6 +48,17 @@ struct ScaledDotProductAttentionTests {
         }
     }
 
+    @Test("matches PyTorch with 37 keys and Dh = 20, wider than one 16-lane vector, with padding")
+    func goldenLong() throws {
+        let f = try Fixture("sdpa")
+        let mask = AttentionMask(lengths: try f.ints("long.lengths"), length: 37)
+        let result = scaledDotProductAttention(
+            query: try f.tensor("long.query"), key: try f.tensor("long.key"), value: try f.tensor("long.value"),
+            mask: mask)
+        assertClose(result.context, try f.tensor("long.context"), "SDPA long context")
+        assertClose(result.weights, try f.tensor("long.weights"), "SDPA long weights")
+    }
+
     @Test("weight rows sum to 1 and a fully masked sequence stays finite")
     func weightRows() {
         let (q, kv) = (randomTensor([2, 3, 4, 5], std: 5, seed: 21), randomTensor([2, 3, 6, 5], std: 5, seed: 22))
