@@ -1,5 +1,17 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+// The SIMD kernels (softmax, GELU, layer norm, attention) are written with SIMD16<Float>; without a
+// CPU target the compiler emits 4-wide SSE2 for them. By default the package is compiled for the
+// machine that builds it (`-target-cpu native`: AVX2 or AVX-512 where present). For a binary that
+// must run on other x86-64 machines, set TINY_ENCODER_TARGET_CPU (e.g. `x86-64`, `haswell`).
+let targetCPU = ProcessInfo.processInfo.environment["TINY_ENCODER_TARGET_CPU"] ?? "native"
+#if arch(x86_64)
+    let kernelSettings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", targetCPU])]
+#else
+    let kernelSettings: [SwiftSetting] = []
+#endif
 
 let package = Package(
     name: "TinyEncoder",
@@ -17,9 +29,9 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         // Tensors and the encoder layers: Linear, attention, LayerNorm, blocks.
-        .target(name: "Layers", dependencies: ["COpenBLAS"]),
+        .target(name: "Layers", dependencies: ["COpenBLAS"], swiftSettings: kernelSettings),
         // Checkpoints, safetensors, tokenizer, pooling, training.
-        .target(name: "Model", dependencies: ["Layers"]),
+        .target(name: "Model", dependencies: ["Layers"], swiftSettings: kernelSettings),
         // The command: a thin layer of argument parsing and I/O over Model.
         .executableTarget(name: "tiny-encoder", dependencies: ["Model"]),
         .testTarget(name: "LayersTests", dependencies: ["Layers", "Model"]),

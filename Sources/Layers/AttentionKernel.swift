@@ -46,45 +46,82 @@ func attentionKernel(
         let q = query.head(b, h)
         let k = key.head(b, h)
         let v = value.head(b, h)
-        let scores = UnsafeMutablePointer<Float>.allocate(capacity: tq * tk + headDim * tk)
-        defer { scores.deallocate() }
-        let keysT = scores + tq * tk  // [Dh, Tk]
-        for j in 0..<tk {
-            let row = k + j * key.rowStride
-            for d in 0..<headDim { keysT[d * tk + j] = row[d] }
+        // Key rows are padded to a multiple of 16 so every vector load is whole.
+        let tkPad = (tk + 15) / 16 * 16
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: tq * tkPad + headDim * tkPad)
+        defer { scratch.deallocate() }
+        let scores = scratch  // [Tq, TkPad]
+        let keysT = scratch + tq * tkPad  // [Dh, TkPad], zero beyond Tk
+        for d in 0..<headDim {
+            let row = keysT + d * tkPad
+            for j in 0..<tk { row[j] = k[j * key.rowStride + d] }
+            for j in tk..<tkPad { row[j] = 0 }
         }
-        // 1. [Tq, Dh] x [Dh, Tk] -> [Tq, Tk], vectorised over keys.
-        for i in 0..<tq {
-            let s = scores + i * tk
-            let qi = q + i * query.rowStride
+        // 1. [Tq, Dh] x [Dh, TkPad] -> [Tq, TkPad], four query rows at a time sharing each key load.
+        var i = 0
+        while i < tq {
+            let rowsHere = min(4, tq - i)
+            let q0 = q + i * query.rowStride
+            let q1 = q + (i + min(1, rowsHere - 1)) * query.rowStride
+            let q2 = q + (i + min(2, rowsHere - 1)) * query.rowStride
+            let q3 = q + (i + min(3, rowsHere - 1)) * query.rowStride
             var j = 0
-            while j < tk {
-                let c = min(16, tk - j)
-                var acc = Float16x()
+            while j < tkPad {
+                var a0 = Float16x(), a1 = Float16x(), a2 = Float16x(), a3 = Float16x()
                 for d in 0..<headDim {
-                    acc += simdLoad(keysT + d * tk + j, count: c) * (qi[d] * scale)
+                    let kv = UnsafeRawPointer(keysT + d * tkPad + j).loadUnaligned(as: Float16x.self)
+                    a0 += kv * q0[d]
+                    a1 += kv * q1[d]
+                    a2 += kv * q2[d]
+                    a3 += kv * q3[d]
                 }
-                simdStore(acc, s + j, count: c)
+                let s0 = scores + i * tkPad + j
+                UnsafeMutableRawPointer(s0).storeBytes(of: a0 * scale, as: Float16x.self)
+                if rowsHere > 1 { UnsafeMutableRawPointer(s0 + tkPad).storeBytes(of: a1 * scale, as: Float16x.self) }
+                if rowsHere > 2 { UnsafeMutableRawPointer(s0 + 2 * tkPad).storeBytes(of: a2 * scale, as: Float16x.self) }
+                if rowsHere > 3 { UnsafeMutableRawPointer(s0 + 3 * tkPad).storeBytes(of: a3 * scale, as: Float16x.self) }
                 j += 16
             }
+            i += 4
+        }
+        // Close up the rows to [Tq, Tk] when padding was added, for the mask and the outputs.
+        if tkPad != tk {
+            for r in 1..<max(1, tq) { (scores + r * tk).update(from: scores + r * tkPad, count: tk) }
         }
         // 2.
         mask?.apply(to: scores, queries: tq, keys: tk, batch: b, head: h, heads: heads)
         if let scoresOut { (scoresOut + (b * heads + h) * tq * tk).update(from: scores, count: tq * tk) }
         // 3.
-        for i in 0..<tq { softmaxRow(scores + i * tk, count: tk) }
+        for r in 0..<tq { softmaxRow(scores + r * tk, count: tk) }
         if let weightsOut { (weightsOut + (b * heads + h) * tq * tk).update(from: scores, count: tq * tk) }
         // 4. [Tq, Tk] x [Tk, Dh] -> [Tq, Dh], vectorised over the head width.
-        for i in 0..<tq {
-            let w = scores + i * tk
-            let o = out + i * contextRowStride
-            var c0 = 0
-            while c0 < headDim {
-                let c = min(16, headDim - c0)
-                var acc = Float16x()
-                for j in 0..<tk { acc += simdLoad(v + j * value.rowStride + c0, count: c) * w[j] }
-                simdStore(acc, o + c0, count: c)
-                c0 += 16
+        if headDim % 16 == 0 {
+            for r in 0..<tq {
+                let w = scores + r * tk
+                let o = out + r * contextRowStride
+                var c0 = 0
+                while c0 < headDim {
+                    var acc0 = Float16x(), acc1 = Float16x()
+                    var j = 0
+                    while j + 1 < tk {
+                        acc0 += UnsafeRawPointer(v + j * value.rowStride + c0).loadUnaligned(as: Float16x.self) * w[j]
+                        acc1 += UnsafeRawPointer(v + (j + 1) * value.rowStride + c0).loadUnaligned(as: Float16x.self) * w[j + 1]
+                        j += 2
+                    }
+                    if j < tk { acc0 += UnsafeRawPointer(v + j * value.rowStride + c0).loadUnaligned(as: Float16x.self) * w[j] }
+                    UnsafeMutableRawPointer(o + c0).storeBytes(of: acc0 + acc1, as: Float16x.self)
+                    c0 += 16
+                }
+            }
+        } else {
+            for r in 0..<tq {
+                let w = scores + r * tk
+                let o = out + r * contextRowStride
+                for c in 0..<headDim { o[c] = 0 }
+                for j in 0..<tk {
+                    let vr = v + j * value.rowStride
+                    for c in 0..<headDim { o[c] += w[j] * vr[c] }
+                }
             }
         }
     }

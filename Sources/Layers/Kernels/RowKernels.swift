@@ -1,7 +1,7 @@
 /// Vectorised loops over rows of floats: the elementwise work of an encoder block.
 
 /// Applies `f` to 16 lanes at a time over `count` floats in place.
-@inlinable
+@inlinable @inline(__always)
 func simdMap(_ x: UnsafeMutablePointer<Float>, count: Int, _ f: (Float16x) -> Float16x) {
     var i = 0
     while i < count {
@@ -48,7 +48,7 @@ public func addInPlace(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Floa
 }
 
 /// The sum of `count` floats (16 partial sums, then one horizontal sum).
-@inlinable
+@inlinable @inline(__always)
 func simdSum(_ x: UnsafePointer<Float>, count: Int) -> Float {
     var acc = Float16x()
     var i = 0

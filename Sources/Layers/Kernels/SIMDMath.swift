@@ -4,7 +4,7 @@ public typealias Float16x = SIMD16<Float>
 
 /// eˣ, Cephes-style: x = n·ln2 + r with |r| ≤ ln2/2, eʳ by a degree-6 polynomial, 2ⁿ by exponent bits.
 /// Below −87.3 the result is 0; above 88.7 it saturates at e^88.7.
-@inlinable
+@inlinable @inline(__always)
 public func simdExp(_ x: Float16x) -> Float16x {
     var v = x.replacing(with: 88.72283, where: x .> 88.72283)
     let tooSmall = v .< -87.33654
@@ -30,7 +30,7 @@ public func simdExp(_ x: Float16x) -> Float16x {
 }
 
 /// erf(x), Abramowitz & Stegun 7.1.26 refined: |error| < 1.5e-7.
-@inlinable
+@inlinable @inline(__always)
 public func simdErf(_ x: Float16x) -> Float16x {
     let negative = x .< 0
     let a = x.replacing(with: -x, where: negative)
@@ -46,7 +46,7 @@ public func simdErf(_ x: Float16x) -> Float16x {
 }
 
 /// tanh(x) = 1 − 2/(e^{2x} + 1), odd-symmetric, with a Taylor step near zero for accuracy.
-@inlinable
+@inlinable @inline(__always)
 public func simdTanh(_ x: Float16x) -> Float16x {
     let negative = x .< 0
     let a = x.replacing(with: -x, where: negative)
@@ -62,7 +62,7 @@ public func simdTanh(_ x: Float16x) -> Float16x {
 }
 
 /// Loads up to 16 floats from `p`, padding with `fill`.
-@inlinable
+@inlinable @inline(__always)
 public func simdLoad(_ p: UnsafePointer<Float>, count: Int, fill: Float = 0) -> Float16x {
     if count >= 16 { return UnsafeRawPointer(p).loadUnaligned(as: Float16x.self) }
     var v = Float16x(repeating: fill)
@@ -71,7 +71,7 @@ public func simdLoad(_ p: UnsafePointer<Float>, count: Int, fill: Float = 0) -> 
 }
 
 /// Stores the first `count` (≤ 16) lanes of `v` at `p`.
-@inlinable
+@inlinable @inline(__always)
 public func simdStore(_ v: Float16x, _ p: UnsafeMutablePointer<Float>, count: Int) {
     if count >= 16 {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: Float16x.self)
