@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "Model", dependencies: ["Layers"], swiftSettings: kernelSettings),
         // The command: a thin layer of argument parsing and I/O over Model.
         .executableTarget(name: "tiny-encoder", dependencies: ["Model"]),
+        // The README's "build your own encoder" example, compiled so it cannot go stale.
+        .executableTarget(name: "encoder-example", dependencies: ["Layers"], path: "Examples/BuildYourOwnEncoder"),
         .testTarget(name: "LayersTests", dependencies: ["Layers", "Model"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "TinyEncoderTests", dependencies: ["Model"]),
