@@ -465,7 +465,7 @@ def adamw():
             if sched is not None:
                 sched.step()
             for k, p in tensors.items():
-                out[f"{case}.step{step}.param.{k}"] = p.detach()
+                out[f"{case}.step{step}.param.{k}"] = p.detach().clone()
         for k, p in tensors.items():
             st = opt.state[p]
             out[f"{case}.state.{k}.exp_avg"] = st["exp_avg"]

@@ -36,7 +36,9 @@ extension Activation {
 
     /// The backward pass, `dX = dY · f′(X)` elementwise. The activation has no parameters.
     public func backward(_ dOutput: Tensor, cache: ActivationCache) -> Tensor {
-        precondition(dOutput.shape == cache.input.shape, "Activation.backward: dOutput \(dOutput.shape) does not fit input \(cache.input.shape)")
+        precondition(
+            dOutput.shape == cache.input.shape,
+            "Activation.backward: dOutput \(dOutput.shape) does not fit input \(cache.input.shape)")
         var dx = dOutput
         dx.withUnsafeMutableBufferPointer { g in
             cache.input.withUnsafeBufferPointer { x in
@@ -56,7 +58,8 @@ extension Dropout {
     /// The backward pass of dropout with the mask `training(_:generator:)` returned:
     /// `dX = dY · mask` (the mask holds 0 or 1/(1−p)).
     public func backward(_ dOutput: Tensor, mask: Tensor) -> Tensor {
-        precondition(dOutput.shape == mask.shape, "Dropout.backward: dOutput \(dOutput.shape) does not fit mask \(mask.shape)")
+        precondition(
+            dOutput.shape == mask.shape, "Dropout.backward: dOutput \(dOutput.shape) does not fit mask \(mask.shape)")
         var dx = dOutput
         dx.withUnsafeMutableBufferPointer { g in
             mask.withUnsafeBufferPointer { m in for i in 0..<g.count { g[i] *= m[i] } }

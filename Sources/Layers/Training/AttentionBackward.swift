@@ -19,12 +19,16 @@ struct HeadView {
 
     /// `[B, H, T, Dh]`, contiguous.
     static func splitHeads(_ p: UnsafePointer<Float>, heads: Int, rows: Int, headDim: Int) -> HeadView {
-        HeadView(base: UnsafeMutablePointer(mutating: p), batchStride: heads * rows * headDim, headStride: rows * headDim, rowStride: headDim)
+        HeadView(
+            base: UnsafeMutablePointer(mutating: p), batchStride: heads * rows * headDim, headStride: rows * headDim,
+            rowStride: headDim)
     }
 
     /// `[B, T, H·Dh]`: head `h` is columns `h·Dh ..< (h+1)·Dh`.
     static func sideBySide(_ p: UnsafePointer<Float>, heads: Int, rows: Int, headDim: Int) -> HeadView {
-        HeadView(base: UnsafeMutablePointer(mutating: p), batchStride: rows * heads * headDim, headStride: headDim, rowStride: heads * headDim)
+        HeadView(
+            base: UnsafeMutablePointer(mutating: p), batchStride: rows * heads * headDim, headStride: headDim,
+            rowStride: heads * headDim)
     }
 }
 
@@ -45,13 +49,17 @@ struct AttentionGeometry {
 ///     scores  = Q Kᵀ · scale      // [Tq, Dh] x [Tk, Dh]^T -> [Tq, Tk]
 ///     scores += mask
 ///     weights = softmax(scores)
-func attentionWeightsForTraining(query: HeadView, key: HeadView, geometry g: AttentionGeometry, mask: AttentionMask?, weights: UnsafeMutablePointer<Float>) {
+func attentionWeightsForTraining(
+    query: HeadView, key: HeadView, geometry g: AttentionGeometry, mask: AttentionMask?,
+    weights: UnsafeMutablePointer<Float>
+) {
     for b in 0..<g.batch {
         for h in 0..<g.heads {
             let w = weights + (b * g.heads + h) * g.block
             // 1. [Tq, Dh] x [Tk, Dh]^T -> [Tq, Tk]
-            sgemm(transposeA: false, transposeB: true, m: g.queries, n: g.keys, k: g.headDim, alpha: g.scale,
-                  a: query.at(b, h), lda: query.rowStride, b: key.at(b, h), ldb: key.rowStride, c: w, ldc: g.keys)
+            sgemm(
+                transposeA: false, transposeB: true, m: g.queries, n: g.keys, k: g.headDim, alpha: g.scale,
+                a: query.at(b, h), lda: query.rowStride, b: key.at(b, h), ldb: key.rowStride, c: w, ldc: g.keys)
             // 2.
             mask?.apply(to: w, queries: g.queries, keys: g.keys, batch: b, head: h, heads: g.heads)
             // 3.
@@ -61,13 +69,16 @@ func attentionWeightsForTraining(query: HeadView, key: HeadView, geometry g: Att
 }
 
 /// Pass 4 for every sequence and head: `context = weights V` // [Tq, Tk] x [Tk, Dh] -> [Tq, Dh]
-func attentionContextForTraining(weights: UnsafePointer<Float>, value: HeadView, geometry g: AttentionGeometry, context: HeadView) {
+func attentionContextForTraining(
+    weights: UnsafePointer<Float>, value: HeadView, geometry g: AttentionGeometry, context: HeadView
+) {
     for b in 0..<g.batch {
         for h in 0..<g.heads {
             // [Tq, Tk] x [Tk, Dh] -> [Tq, Dh]
-            sgemm(transposeA: false, transposeB: false, m: g.queries, n: g.headDim, k: g.keys,
-                  a: weights + (b * g.heads + h) * g.block, lda: g.keys, b: value.at(b, h), ldb: value.rowStride,
-                  c: context.at(b, h), ldc: context.rowStride)
+            sgemm(
+                transposeA: false, transposeB: false, m: g.queries, n: g.headDim, k: g.keys,
+                a: weights + (b * g.heads + h) * g.block, lda: g.keys, b: value.at(b, h), ldb: value.rowStride,
+                c: context.at(b, h), ldc: context.rowStride)
         }
     }
 }
@@ -96,11 +107,14 @@ func attentionBackward(
             let offset = (b * g.heads + h) * g.block
             let dc = dContext.at(b, h)
             // 1. dP′[Tq, Tk] = dC[Tq, Dh] x V[Tk, Dh]^T
-            sgemm(transposeA: false, transposeB: true, m: g.queries, n: g.keys, k: g.headDim,
-                  a: dc, lda: dContext.rowStride, b: value.at(b, h), ldb: value.rowStride, c: dScores, ldc: g.keys)
+            sgemm(
+                transposeA: false, transposeB: true, m: g.queries, n: g.keys, k: g.headDim,
+                a: dc, lda: dContext.rowStride, b: value.at(b, h), ldb: value.rowStride, c: dScores, ldc: g.keys)
             // 2. dV[Tk, Dh] = P′[Tq, Tk]^T x dC[Tq, Dh]
-            sgemm(transposeA: true, transposeB: false, m: g.keys, n: g.headDim, k: g.queries,
-                  a: appliedWeights + offset, lda: g.keys, b: dc, ldb: dContext.rowStride, c: dValue.at(b, h), ldc: dValue.rowStride)
+            sgemm(
+                transposeA: true, transposeB: false, m: g.keys, n: g.headDim, k: g.queries,
+                a: appliedWeights + offset, lda: g.keys, b: dc, ldb: dContext.rowStride, c: dValue.at(b, h),
+                ldc: dValue.rowStride)
             // 3.
             if let dropoutMask {
                 for i in 0..<g.block { dScores[i] *= dropoutMask[offset + i] }
@@ -110,11 +124,13 @@ func attentionBackward(
                 softmaxBackwardRow(dScores + i * g.keys, output: weights + offset + i * g.keys, count: g.keys)
             }
             // 5. dQ[Tq, Dh] = scale · dS[Tq, Tk] x K[Tk, Dh]
-            sgemm(transposeA: false, transposeB: false, m: g.queries, n: g.headDim, k: g.keys, alpha: g.scale,
-                  a: dScores, lda: g.keys, b: key.at(b, h), ldb: key.rowStride, c: dQuery.at(b, h), ldc: dQuery.rowStride)
+            sgemm(
+                transposeA: false, transposeB: false, m: g.queries, n: g.headDim, k: g.keys, alpha: g.scale,
+                a: dScores, lda: g.keys, b: key.at(b, h), ldb: key.rowStride, c: dQuery.at(b, h), ldc: dQuery.rowStride)
             // 6. dK[Tk, Dh] = scale · dS[Tq, Tk]^T x Q[Tq, Dh]
-            sgemm(transposeA: true, transposeB: false, m: g.keys, n: g.headDim, k: g.queries, alpha: g.scale,
-                  a: dScores, lda: g.keys, b: query.at(b, h), ldb: query.rowStride, c: dKey.at(b, h), ldc: dKey.rowStride)
+            sgemm(
+                transposeA: true, transposeB: false, m: g.keys, n: g.headDim, k: g.queries, alpha: g.scale,
+                a: dScores, lda: g.keys, b: query.at(b, h), ldb: query.rowStride, c: dKey.at(b, h), ldc: dKey.rowStride)
         }
     }
 }
@@ -150,11 +166,16 @@ public func scaledDotProductAttentionForTraining(
     query: Tensor, key: Tensor, value: Tensor, mask: AttentionMask? = nil, scale: Float? = nil,
     dropout: Float, generator: inout SeededGenerator
 ) -> (output: Tensor, cache: AttentionCache) {
-    precondition(query.rank == 4 && key.rank == 4 && value.rank == 4, "attention expects [B, H, T, Dh] tensors, got \(query.shape), \(key.shape), \(value.shape)")
+    precondition(
+        query.rank == 4 && key.rank == 4 && value.rank == 4,
+        "attention expects [B, H, T, Dh] tensors, got \(query.shape), \(key.shape), \(value.shape)")
     let (b, h, tq, dh) = (query.shape[0], query.shape[1], query.shape[2], query.shape[3])
     let tk = key.shape[2]
-    precondition(key.shape == [b, h, tk, dh] && value.shape == key.shape, "key \(key.shape) and value \(value.shape) do not fit query \(query.shape)")
-    let g = AttentionGeometry(batch: b, heads: h, queries: tq, keys: tk, headDim: dh, scale: scale ?? 1 / Float(dh).squareRoot())
+    precondition(
+        key.shape == [b, h, tk, dh] && value.shape == key.shape,
+        "key \(key.shape) and value \(value.shape) do not fit query \(query.shape)")
+    let g = AttentionGeometry(
+        batch: b, heads: h, queries: tq, keys: tk, headDim: dh, scale: scale ?? 1 / Float(dh).squareRoot())
     var weights = Tensor.zeros([b, h, tq, tk])
     query.withUnsafeBufferPointer { pq in
         key.withUnsafeBufferPointer { pk in
@@ -174,12 +195,16 @@ public func scaledDotProductAttentionForTraining(
         value.withUnsafeBufferPointer { pv in
             context.withUnsafeMutableBufferPointer { c in
                 attentionContextForTraining(
-                    weights: w.baseAddress!, value: .splitHeads(pv.baseAddress!, heads: h, rows: tk, headDim: dh), geometry: g,
+                    weights: w.baseAddress!, value: .splitHeads(pv.baseAddress!, heads: h, rows: tk, headDim: dh),
+                    geometry: g,
                     context: .splitHeads(UnsafePointer(c.baseAddress!), heads: h, rows: tq, headDim: dh))
             }
         }
     }
-    return (context, AttentionCache(query: query, key: key, value: value, weights: weights, dropoutMask: dropoutMask, scale: g.scale))
+    return (
+        context,
+        AttentionCache(query: query, key: key, value: value, weights: weights, dropoutMask: dropoutMask, scale: g.scale)
+    )
 }
 
 /// `scaledDotProductAttentionForTraining` without dropout.
@@ -187,22 +212,33 @@ public func scaledDotProductAttentionForTraining(
     query: Tensor, key: Tensor, value: Tensor, mask: AttentionMask? = nil, scale: Float? = nil
 ) -> (output: Tensor, cache: AttentionCache) {
     var unused = SeededGenerator(seed: 0)
-    return scaledDotProductAttentionForTraining(query: query, key: key, value: value, mask: mask, scale: scale, dropout: 0, generator: &unused)
+    return scaledDotProductAttentionForTraining(
+        query: query, key: key, value: value, mask: mask, scale: scale, dropout: 0, generator: &unused)
 }
 
 /// The backward pass of scaled dot-product attention (see `attentionBackward` for the passes).
 /// - Parameter dContext: `[B, H, Tq, Dh]`, the gradient with respect to the context.
 /// - Returns: the gradients with respect to the query `[B, H, Tq, Dh]`, key and value `[B, H, Tk, Dh]`.
-public func scaledDotProductAttentionBackward(_ dContext: Tensor, cache: AttentionCache) -> (dQuery: Tensor, dKey: Tensor, dValue: Tensor) {
+public func scaledDotProductAttentionBackward(_ dContext: Tensor, cache: AttentionCache) -> (
+    dQuery: Tensor, dKey: Tensor, dValue: Tensor
+) {
     let (q, k, v) = (cache.query, cache.key, cache.value)
     let (b, h, tq, dh) = (q.shape[0], q.shape[1], q.shape[2], q.shape[3])
     let tk = k.shape[2]
-    precondition(dContext.shape == q.shape, "scaledDotProductAttentionBackward: dContext \(dContext.shape) does not fit \(q.shape)")
+    precondition(
+        dContext.shape == q.shape,
+        "scaledDotProductAttentionBackward: dContext \(dContext.shape) does not fit \(q.shape)")
     let g = AttentionGeometry(batch: b, heads: h, queries: tq, keys: tk, headDim: dh, scale: cache.scale)
-    var dq = Tensor.zeros(q.shape), dk = Tensor.zeros(k.shape), dv = Tensor.zeros(v.shape)
+    var dq = Tensor.zeros(q.shape)
+    var dk = Tensor.zeros(k.shape)
+    var dv = Tensor.zeros(v.shape)
     let applied = cache.dropoutMask.map { cache.weights.multiplied(by: $0) } ?? cache.weights
-    func view(_ p: UnsafeBufferPointer<Float>, rows: Int) -> HeadView { .splitHeads(p.baseAddress!, heads: h, rows: rows, headDim: dh) }
-    func view(_ p: UnsafeMutableBufferPointer<Float>, rows: Int) -> HeadView { .splitHeads(p.baseAddress!, heads: h, rows: rows, headDim: dh) }
+    func view(_ p: UnsafeBufferPointer<Float>, rows: Int) -> HeadView {
+        .splitHeads(p.baseAddress!, heads: h, rows: rows, headDim: dh)
+    }
+    func view(_ p: UnsafeMutableBufferPointer<Float>, rows: Int) -> HeadView {
+        .splitHeads(p.baseAddress!, heads: h, rows: rows, headDim: dh)
+    }
     q.withUnsafeBufferPointer { pq in
         k.withUnsafeBufferPointer { pk in
             v.withUnsafeBufferPointer { pv in
@@ -214,9 +250,12 @@ public func scaledDotProductAttentionBackward(_ dContext: Tensor, cache: Attenti
                                     applied.withUnsafeBufferPointer { aw in
                                         withOptionalPointer(cache.dropoutMask) { m in
                                             attentionBackward(
-                                                dContext: view(pdc, rows: tq), query: view(pq, rows: tq), key: view(pk, rows: tk), value: view(pv, rows: tk),
-                                                weights: w.baseAddress!, appliedWeights: aw.baseAddress!, dropoutMask: m, geometry: g,
-                                                dQuery: view(pdq, rows: tq), dKey: view(pdk, rows: tk), dValue: view(pdv, rows: tk))
+                                                dContext: view(pdc, rows: tq), query: view(pq, rows: tq),
+                                                key: view(pk, rows: tk), value: view(pv, rows: tk),
+                                                weights: w.baseAddress!, appliedWeights: aw.baseAddress!,
+                                                dropoutMask: m, geometry: g,
+                                                dQuery: view(pdq, rows: tq), dKey: view(pdk, rows: tk),
+                                                dValue: view(pdv, rows: tk))
                                         }
                                     }
                                 }

@@ -28,12 +28,15 @@ extension BertEmbeddings {
         ids: [[Int]], typeIds: [[Int]]? = nil, paddingId: Int? = nil, dropout: Float, generator: inout SeededGenerator
     ) throws -> (output: Tensor, cache: BertEmbeddingsCache) {
         let (b, t) = (ids.count, ids.first?.count ?? 0)
-        guard ids.allSatisfy({ $0.count == t }) else { throw LayerError.invalidInput("padded batch rows must have equal lengths") }
+        guard ids.allSatisfy({ $0.count == t }) else {
+            throw LayerError.invalidInput("padded batch rows must have equal lengths")
+        }
         if let typeIds, typeIds.count != b || !typeIds.allSatisfy({ $0.count == t }) {
             throw LayerError.invalidInput("token type ids do not have the shape of the ids [\(b)][\(t)]")
         }
         guard t <= maxPositions else {
-            throw LayerError.invalidInput("a sequence of \(t) tokens is longer than the \(maxPositions) positions the model knows")
+            throw LayerError.invalidInput(
+                "a sequence of \(t) tokens is longer than the \(maxPositions) positions the model knows")
         }
         let flatIds = ids.flatMap { $0 }
         let flatTypes = typeIds?.flatMap { $0 } ?? Array(repeating: 0, count: flatIds.count)
@@ -43,12 +46,18 @@ extension BertEmbeddings {
         try positions.add(positionIds, to: &x)
         let (normed, normCache) = layerNorm.forwardForTraining(x)
         let (y, dropoutMask) = dropoutForTraining(normed, probability: dropout, generator: &generator)
-        return (y.reshaped([b, t, dimension]),
-                BertEmbeddingsCache(ids: flatIds, typeIds: flatTypes, positions: positionIds, paddingId: paddingId, layerNorm: normCache, dropoutMask: dropoutMask))
+        return (
+            y.reshaped([b, t, dimension]),
+            BertEmbeddingsCache(
+                ids: flatIds, typeIds: flatTypes, positions: positionIds, paddingId: paddingId, layerNorm: normCache,
+                dropoutMask: dropoutMask)
+        )
     }
 
     /// `forwardForTraining` without dropout.
-    public func forwardForTraining(ids: [[Int]], typeIds: [[Int]]? = nil, paddingId: Int? = nil) throws -> (output: Tensor, cache: BertEmbeddingsCache) {
+    public func forwardForTraining(ids: [[Int]], typeIds: [[Int]]? = nil, paddingId: Int? = nil) throws -> (
+        output: Tensor, cache: BertEmbeddingsCache
+    ) {
         var unused = SeededGenerator(seed: 0)
         return try forwardForTraining(ids: ids, typeIds: typeIds, paddingId: paddingId, dropout: 0, generator: &unused)
     }
@@ -61,13 +70,23 @@ extension BertEmbeddings {
     ///   - prefix: `embeddings` in BERT; gradients go to `prefix.word_embeddings.weight`,
     ///     `prefix.position_embeddings.weight`, `prefix.token_type_embeddings.weight`, `prefix.LayerNorm.*`.
     public func backward(_ dOutput: Tensor, cache: BertEmbeddingsCache, gradients: inout Gradients, prefix: String) {
-        precondition(dOutput.count == cache.ids.count * dimension, "BertEmbeddings.backward: dOutput \(dOutput.shape) does not fit \(cache.ids.count) tokens of width \(dimension)")
+        precondition(
+            dOutput.count == cache.ids.count * dimension,
+            "BertEmbeddings.backward: dOutput \(dOutput.shape) does not fit \(cache.ids.count) tokens of width \(dimension)"
+        )
         let d = dropoutBackward(dOutput.reshaped([cache.ids.count, dimension]), mask: cache.dropoutMask)
-        let dSum = layerNorm.backward(d, cache: cache.layerNorm, gradients: &gradients, prefix: joinName(prefix, "LayerNorm"))
+        let dSum = layerNorm.backward(
+            d, cache: cache.layerNorm, gradients: &gradients, prefix: joinName(prefix, "LayerNorm"))
         dSum.withUnsafeBufferPointer { p in
-            words.backward(p.baseAddress!, ids: cache.ids, gradients: &gradients, prefix: joinName(prefix, "word_embeddings"), paddingIndex: cache.paddingId)
-            positions.backward(p.baseAddress!, ids: cache.positions, gradients: &gradients, prefix: joinName(prefix, "position_embeddings"))
-            tokenTypes.backward(p.baseAddress!, ids: cache.typeIds, gradients: &gradients, prefix: joinName(prefix, "token_type_embeddings"))
+            words.backward(
+                p.baseAddress!, ids: cache.ids, gradients: &gradients, prefix: joinName(prefix, "word_embeddings"),
+                paddingIndex: cache.paddingId)
+            positions.backward(
+                p.baseAddress!, ids: cache.positions, gradients: &gradients,
+                prefix: joinName(prefix, "position_embeddings"))
+            tokenTypes.backward(
+                p.baseAddress!, ids: cache.typeIds, gradients: &gradients,
+                prefix: joinName(prefix, "token_type_embeddings"))
         }
     }
 }

@@ -8,7 +8,9 @@ public struct DropoutRates: Sendable, Equatable {
     public var hidden: Float
 
     public init(attention: Float, hidden: Float) {
-        precondition((0..<1).contains(attention) && (0..<1).contains(hidden), "dropout probabilities must be in [0, 1), got \(attention) and \(hidden)")
+        precondition(
+            (0..<1).contains(attention) && (0..<1).contains(hidden),
+            "dropout probabilities must be in [0, 1), got \(attention) and \(hidden)")
         self.attention = attention
         self.hidden = hidden
     }
@@ -19,7 +21,9 @@ public struct DropoutRates: Sendable, Equatable {
 
 /// Applies dropout with probability `p` when `p > 0`, returning the output and the mask
 /// (`nil` when nothing was dropped).
-func dropoutForTraining(_ x: Tensor, probability p: Float, generator: inout SeededGenerator) -> (output: Tensor, mask: Tensor?) {
+func dropoutForTraining(_ x: Tensor, probability p: Float, generator: inout SeededGenerator) -> (
+    output: Tensor, mask: Tensor?
+) {
     guard p > 0 else { return (x, nil) }
     let (y, mask) = Dropout(probability: p).training(x, generator: &generator)
     return (y, mask)

@@ -24,15 +24,21 @@ extension Embedding {
     ///   - prefix: the table's name; the gradient goes to `prefix.weight` `[V, D]`.
     ///   - paddingIndex: a row that never receives a gradient, as `nn.Embedding(padding_idx:)`
     ///     (Hugging Face BERT's word embeddings use `pad_token_id`).
-    public func backward(_ dOutput: Tensor, cache: EmbeddingCache, gradients: inout Gradients, prefix: String, paddingIndex: Int? = nil) {
-        precondition(dOutput.count == cache.ids.count * dimension, "Embedding.backward: dOutput \(dOutput.shape) does not fit \(cache.ids.count) ids of width \(dimension)")
+    public func backward(
+        _ dOutput: Tensor, cache: EmbeddingCache, gradients: inout Gradients, prefix: String, paddingIndex: Int? = nil
+    ) {
+        precondition(
+            dOutput.count == cache.ids.count * dimension,
+            "Embedding.backward: dOutput \(dOutput.shape) does not fit \(cache.ids.count) ids of width \(dimension)")
         dOutput.withUnsafeBufferPointer { dy in
             backward(dy.baseAddress!, ids: cache.ids, gradients: &gradients, prefix: prefix, paddingIndex: paddingIndex)
         }
     }
 
     /// `dW[ids[i], :] += dY[i, :]` from a raw `[N, D]` buffer, skipping `paddingIndex`.
-    public func backward(_ dy: UnsafePointer<Float>, ids: [Int], gradients: inout Gradients, prefix: String, paddingIndex: Int? = nil) {
+    public func backward(
+        _ dy: UnsafePointer<Float>, ids: [Int], gradients: inout Gradients, prefix: String, paddingIndex: Int? = nil
+    ) {
         let d = dimension
         gradients.accumulate(into: joinName(prefix, "weight"), shape: [count, d]) { dw in
             for (i, id) in ids.enumerated() where id != paddingIndex {

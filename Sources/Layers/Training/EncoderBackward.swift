@@ -39,13 +39,16 @@ extension Encoder {
     ///   - prefix: the encoder's name (`encoder`); gradients go to `prefix.layer.N.*` and `prefix.norm.*`.
     /// - Returns: `[B, T, D]`, the gradient with respect to the encoder's input.
     public func backward(_ dOutput: Tensor, cache: EncoderCache, gradients: inout Gradients, prefix: String) -> Tensor {
-        precondition(cache.blocks.count == blocks.count, "Encoder.backward: \(cache.blocks.count) block caches for \(blocks.count) blocks")
+        precondition(
+            cache.blocks.count == blocks.count,
+            "Encoder.backward: \(cache.blocks.count) block caches for \(blocks.count) blocks")
         var d = dOutput
         if let finalNorm, let normCache = cache.finalNorm {
             d = finalNorm.backward(d, cache: normCache, gradients: &gradients, prefix: joinName(prefix, "norm"))
         }
         for i in blocks.indices.reversed() {
-            d = blocks[i].backward(d, cache: cache.blocks[i], gradients: &gradients, prefix: joinName(prefix, "layer.\(i)"))
+            d = blocks[i].backward(
+                d, cache: cache.blocks[i], gradients: &gradients, prefix: joinName(prefix, "layer.\(i)"))
         }
         return d
     }

@@ -32,9 +32,15 @@ extension FeedForward {
     ///   - prefix: the block's prefix (`encoder.layer.N` in BERT); gradients go to
     ///     `prefix.intermediate.dense.*` and `prefix.output.dense.*`.
     /// - Returns: `[..., D]`.
-    public func backward(_ dOutput: Tensor, cache: FeedForwardCache, gradients: inout Gradients, prefix: String) -> Tensor {
-        let dHidden = output.backward(dOutput, cache: LinearCache(input: cache.hidden), gradients: &gradients, prefix: joinName(prefix, "output.dense"))
+    public func backward(_ dOutput: Tensor, cache: FeedForwardCache, gradients: inout Gradients, prefix: String)
+        -> Tensor
+    {
+        let dHidden = output.backward(
+            dOutput, cache: LinearCache(input: cache.hidden), gradients: &gradients,
+            prefix: joinName(prefix, "output.dense"))
         let dPre = activation.backward(dHidden, cache: ActivationCache(input: cache.preActivation))
-        return intermediate.backward(dPre, cache: LinearCache(input: cache.input), gradients: &gradients, prefix: joinName(prefix, "intermediate.dense"))
+        return intermediate.backward(
+            dPre, cache: LinearCache(input: cache.input), gradients: &gradients,
+            prefix: joinName(prefix, "intermediate.dense"))
     }
 }

@@ -26,7 +26,9 @@ public struct Gradients: Sendable {
             tensors[name] = gradient
             return
         }
-        precondition(tensors[name]!.shape == gradient.shape, "gradient of '\(name)' has shape \(gradient.shape), earlier \(tensors[name]!.shape)")
+        precondition(
+            tensors[name]!.shape == gradient.shape,
+            "gradient of '\(name)' has shape \(gradient.shape), earlier \(tensors[name]!.shape)")
         tensors[name]!.withUnsafeMutableBufferPointer { g in
             gradient.withUnsafeBufferPointer { d in
                 for i in 0..<g.count { g[i] += d[i] }
@@ -37,9 +39,13 @@ public struct Gradients: Sendable {
     /// Calls `body` with the gradient buffer of `name` (created as zeros of `shape` if absent)
     /// so a kernel can add into it directly, e.g. an `sgemm` with `beta = 1`.
     /// - Precondition: an existing gradient has this shape.
-    public mutating func accumulate<R>(into name: String, shape: [Int], _ body: (UnsafeMutablePointer<Float>) throws -> R) rethrows -> R {
+    public mutating func accumulate<R>(
+        into name: String, shape: [Int], _ body: (UnsafeMutablePointer<Float>) throws -> R
+    ) rethrows -> R {
         if tensors[name] == nil { tensors[name] = .zeros(shape) }
-        precondition(tensors[name]!.shape == shape, "gradient of '\(name)' has shape \(tensors[name]!.shape), asked for \(shape)")
+        precondition(
+            tensors[name]!.shape == shape, "gradient of '\(name)' has shape \(tensors[name]!.shape), asked for \(shape)"
+        )
         return try tensors[name]!.withUnsafeMutableBufferPointer { try body($0.baseAddress!) }
     }
 

@@ -60,9 +60,12 @@ extension LayerNorm {
     ///   - dOutput: `[..., D]`.
     ///   - prefix: the norm's name; gradients go to `prefix.weight` and `prefix.bias`.
     /// - Returns: `[..., D]`, the gradient with respect to the input.
-    public func backward(_ dOutput: Tensor, cache: LayerNormCache, gradients: inout Gradients, prefix: String) -> Tensor {
+    public func backward(_ dOutput: Tensor, cache: LayerNormCache, gradients: inout Gradients, prefix: String) -> Tensor
+    {
         let d = dimension
-        precondition(dOutput.shape == cache.normalized.shape, "LayerNorm.backward: dOutput \(dOutput.shape) does not fit \(cache.normalized.shape)")
+        precondition(
+            dOutput.shape == cache.normalized.shape,
+            "LayerNorm.backward: dOutput \(dOutput.shape) does not fit \(cache.normalized.shape)")
         let rows = dOutput.count / d
         var dWeight = [Float](repeating: 0, count: d)
         var dBias = [Float](repeating: 0, count: d)

@@ -29,12 +29,16 @@ extension Linear {
     public func backward(_ dOutput: Tensor, cache: LinearCache, gradients: inout Gradients, prefix: String) -> Tensor {
         let x = cache.input
         let (n, k) = (outFeatures, inFeatures)
-        precondition(dOutput.shape == Array(x.shape.dropLast()) + [n], "Linear.backward: dOutput \(dOutput.shape) does not fit input \(x.shape) -> out \(n)")
+        precondition(
+            dOutput.shape == Array(x.shape.dropLast()) + [n],
+            "Linear.backward: dOutput \(dOutput.shape) does not fit input \(x.shape) -> out \(n)")
         let rows = x.count / k
         return Tensor(shape: x.shape) { dx in
             dOutput.withUnsafeBufferPointer { dy in
                 x.withUnsafeBufferPointer { px in
-                    backward(dy.baseAddress!, input: px.baseAddress!, rows: rows, dInput: dx.baseAddress!, gradients: &gradients, prefix: prefix)
+                    backward(
+                        dy.baseAddress!, input: px.baseAddress!, rows: rows, dInput: dx.baseAddress!,
+                        gradients: &gradients, prefix: prefix)
                 }
             }
         }
@@ -50,14 +54,16 @@ extension Linear {
         if let dx {
             weight.withUnsafeBufferPointer { w in
                 // dX[rows, in] (+)= dY[rows, out] x W[out, in]
-                sgemm(transposeA: false, transposeB: false, m: rows, n: k, k: n,
-                      a: dy, lda: n, b: w.baseAddress!, ldb: k, beta: accumulateInput ? 1 : 0, c: dx, ldc: k)
+                sgemm(
+                    transposeA: false, transposeB: false, m: rows, n: k, k: n,
+                    a: dy, lda: n, b: w.baseAddress!, ldb: k, beta: accumulateInput ? 1 : 0, c: dx, ldc: k)
             }
         }
         gradients.accumulate(into: joinName(prefix, "weight"), shape: [n, k]) { dw in
             // dW[out, in] += dY[rows, out]^T x X[rows, in]
-            sgemm(transposeA: true, transposeB: false, m: n, n: k, k: rows,
-                  a: dy, lda: n, b: x, ldb: k, beta: 1, c: dw, ldc: k)
+            sgemm(
+                transposeA: true, transposeB: false, m: n, n: k, k: rows,
+                a: dy, lda: n, b: x, ldb: k, beta: 1, c: dw, ldc: k)
         }
         if bias != nil {
             gradients.accumulate(into: joinName(prefix, "bias"), shape: [n]) { db in

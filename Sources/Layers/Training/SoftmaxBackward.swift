@@ -8,12 +8,15 @@
 ///   - output: `[..., n]`, the softmax output of the forward pass.
 /// - Returns: `[..., n]`, the gradient with respect to the softmax input.
 public func softmaxBackward(_ dOutput: Tensor, output: Tensor) -> Tensor {
-    precondition(dOutput.shape == output.shape, "softmaxBackward: dOutput \(dOutput.shape) does not fit output \(output.shape)")
+    precondition(
+        dOutput.shape == output.shape, "softmaxBackward: dOutput \(dOutput.shape) does not fit output \(output.shape)")
     guard let n = output.shape.last, n > 0 else { return dOutput }
     var dx = dOutput
     dx.withUnsafeMutableBufferPointer { g in
         output.withUnsafeBufferPointer { y in
-            for r in 0..<(g.count / n) { softmaxBackwardRow(g.baseAddress! + r * n, output: y.baseAddress! + r * n, count: n) }
+            for r in 0..<(g.count / n) {
+                softmaxBackwardRow(g.baseAddress! + r * n, output: y.baseAddress! + r * n, count: n)
+            }
         }
     }
     return dx

@@ -46,7 +46,9 @@ extension BertModel {
         dropout rates: DropoutRates, generator: inout SeededGenerator
     ) throws -> (output: BertTrainingOutput, cache: BertModelCache) {
         let (b, t) = (ids.count, ids.first?.count ?? 0)
-        guard b > 0, t > 0 else { throw ModelError.invalidInput("an empty batch (\(b) sequences of \(t) tokens) cannot be trained on") }
+        guard b > 0, t > 0 else {
+            throw ModelError.invalidInput("an empty batch (\(b) sequences of \(t) tokens) cannot be trained on")
+        }
         var mask: AttentionMask?
         if let attentionMask {
             guard attentionMask.count == b, attentionMask.allSatisfy({ $0.count == t }) else {
@@ -64,14 +66,21 @@ extension BertModel {
             firstRows = first
             pooled = self.pooled(firstRows: first)
         }
-        return (BertTrainingOutput(lastHiddenState: h, pooled: pooled),
-                BertModelCache(embeddings: embeddingsCache, encoder: encoderCache, firstRows: firstRows, pooled: pooled, hiddenShape: h.shape))
+        return (
+            BertTrainingOutput(lastHiddenState: h, pooled: pooled),
+            BertModelCache(
+                embeddings: embeddingsCache, encoder: encoderCache, firstRows: firstRows, pooled: pooled,
+                hiddenShape: h.shape)
+        )
     }
 
     /// `forwardForTraining` without dropout.
-    public func forwardForTraining(ids: [[Int]], typeIds: [[Int]]? = nil, attentionMask: [[Int]]? = nil) throws -> (output: BertTrainingOutput, cache: BertModelCache) {
+    public func forwardForTraining(ids: [[Int]], typeIds: [[Int]]? = nil, attentionMask: [[Int]]? = nil) throws -> (
+        output: BertTrainingOutput, cache: BertModelCache
+    ) {
         var unused = SeededGenerator(seed: 0)
-        return try forwardForTraining(ids: ids, typeIds: typeIds, attentionMask: attentionMask, dropout: .none, generator: &unused)
+        return try forwardForTraining(
+            ids: ids, typeIds: typeIds, attentionMask: attentionMask, dropout: .none, generator: &unused)
     }
 
     /// The backward pass of the whole model, accumulating the gradient of every parameter under its
@@ -85,21 +94,25 @@ extension BertModel {
     ///   - dLastHiddenState: `[B, T, D]`, or `nil` when the loss does not use it (zeros).
     ///   - dPooled: `[B, D]`, or `nil` when the loss does not use the pooler (it then gets no gradient).
     public func backward(
-        _ dLastHiddenState: Tensor?, dPooled: Tensor? = nil, cache: BertModelCache, gradients: inout Gradients, prefix: String = ""
+        _ dLastHiddenState: Tensor?, dPooled: Tensor? = nil, cache: BertModelCache, gradients: inout Gradients,
+        prefix: String = ""
     ) {
         let shape = cache.hiddenShape
         let (b, t, d) = (shape[0], shape[1], shape[2])
         var dh = dLastHiddenState ?? .zeros(shape)
         precondition(dh.shape == shape, "BertModel.backward: dLastHiddenState \(dh.shape) does not fit \(shape)")
         if let dPooled, let pooler, let pooled = cache.pooled, let first = cache.firstRows {
-            precondition(dPooled.shape == [b, d], "BertModel.backward: dPooled \(dPooled.shape) does not fit [\(b), \(d)]")
+            precondition(
+                dPooled.shape == [b, d], "BertModel.backward: dPooled \(dPooled.shape) does not fit [\(b), \(d)]")
             // tanh′ = 1 − tanh²
             var dDense = dPooled
             dDense.withUnsafeMutableBufferPointer { g in
                 pooled.withUnsafeBufferPointer { y in for i in 0..<g.count { g[i] *= 1 - y[i] * y[i] } }
             }
             // [B, D] x [D, D] -> [B, D]
-            let dFirst = pooler.backward(dDense, cache: LinearCache(input: first), gradients: &gradients, prefix: joinName(prefix, "pooler.dense"))
+            let dFirst = pooler.backward(
+                dDense, cache: LinearCache(input: first), gradients: &gradients,
+                prefix: joinName(prefix, "pooler.dense"))
             dh.withUnsafeMutableBufferPointer { g in
                 dFirst.withUnsafeBufferPointer { f in
                     for bi in 0..<b { for j in 0..<d { g[bi * t * d + j] += f[bi * d + j] } }

@@ -26,12 +26,17 @@ extension PoolingStrategy {
     ///   - hidden: `[B, T, D]`.
     ///   - attentionMask: `[B][T]`, or `nil` when every token is real.
     /// - Throws: `TrainingError.shapeMismatch` when the mask does not have the shape `[B][T]`.
-    public func forwardForTraining(_ hidden: Tensor, attentionMask: [[Int]]? = nil) throws(TrainingError) -> (output: Tensor, cache: PoolingCache) {
-        guard hidden.rank == 3 else { throw .shapeMismatch(what: "pooling input", expected: [-1, -1, -1], found: hidden.shape) }
+    public func forwardForTraining(_ hidden: Tensor, attentionMask: [[Int]]? = nil) throws(TrainingError) -> (
+        output: Tensor, cache: PoolingCache
+    ) {
+        guard hidden.rank == 3 else {
+            throw .shapeMismatch(what: "pooling input", expected: [-1, -1, -1], found: hidden.shape)
+        }
         let (b, t, d) = (hidden.shape[0], hidden.shape[1], hidden.shape[2])
         let mask = attentionMask ?? Array(repeating: Array(repeating: 1, count: t), count: b)
         guard mask.count == b, mask.allSatisfy({ $0.count == t }) else {
-            throw .shapeMismatch(what: "attention mask", expected: [b, t], found: [mask.count, mask.first?.count ?? 0])
+            throw .shapeMismatch(
+                what: "attention mask", expected: [b, t], found: [mask.count, mask.first?.count ?? 0])
         }
         var argmax = [Int](repeating: -1, count: self == .max ? b * d : 0)
         let output = Tensor(shape: [b, d]) { out in

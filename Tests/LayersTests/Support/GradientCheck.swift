@@ -48,7 +48,9 @@ struct GradientFixture {
 /// `max|a − b| / max(max|b|, 1e-6)` over the tensor, and the flat index of the worst element.
 func relativeError(_ actual: Tensor, _ expected: Tensor) -> (error: Double, index: Int) {
     precondition(actual.shape == expected.shape)
-    var worst = 0.0, at = 0, scale = 0.0
+    var worst = 0.0
+    var at = 0
+    var scale = 0.0
     actual.withUnsafeBufferPointer { a in
         expected.withUnsafeBufferPointer { e in
             for i in 0..<a.count {
@@ -69,7 +71,8 @@ func relativeError(_ actual: Tensor, _ expected: Tensor) -> (error: Double, inde
 /// `GRADIENT_REPORT=1` prints every comparison.
 @discardableResult
 func expectGradient(
-    _ actual: Tensor?, _ expected: Tensor, tolerance: Double, _ what: String, sourceLocation: SourceLocation = #_sourceLocation
+    _ actual: Tensor?, _ expected: Tensor, tolerance: Double, _ what: String,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) -> Double {
     guard let actual else {
         Issue.record("\(what): no gradient", sourceLocation: sourceLocation)
@@ -82,8 +85,9 @@ func expectGradient(
     let (error, index) = relativeError(actual, expected)
     if !(error <= tolerance) {
         let (a, e) = (actual.scalars[index], expected.scalars[index])
-        Issue.record("\(what): relative error \(error) > \(tolerance); worst at \(actual.unflatten(index)): actual \(a), expected \(e)",
-                     sourceLocation: sourceLocation)
+        Issue.record(
+            "\(what): relative error \(error) > \(tolerance); worst at \(actual.unflatten(index)): actual \(a), expected \(e)",
+            sourceLocation: sourceLocation)
     }
     if ProcessInfo.processInfo.environment["GRADIENT_REPORT"] != nil {
         print("relative error \(String(format: "%.2e", error)) \(what)")
@@ -95,18 +99,24 @@ func expectGradient(
 /// checks that no other parameter received one. Returns the worst relative error.
 @discardableResult
 func expectGradients(
-    _ gradients: Gradients, match fixture: GradientFixture, tolerance: Double, _ what: String, sourceLocation: SourceLocation = #_sourceLocation
+    _ gradients: Gradients, match fixture: GradientFixture, tolerance: Double, _ what: String,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> Double {
     var worst = 0.0
     let names = fixture.gradientNames
     for name in names {
         let expected = try fixture.tensor("grad." + name)
         if isAnalyticallyZero(name) {
-            #expect(maxAbs(expected) <= 1e-10, "\(what) d\(name): PyTorch's gradient is not zero", sourceLocation: sourceLocation)
+            #expect(
+                maxAbs(expected) <= 1e-10, "\(what) d\(name): PyTorch's gradient is not zero",
+                sourceLocation: sourceLocation)
             expectZeroGradient(gradients[name], "\(what) d\(name)", sourceLocation: sourceLocation)
             continue
         }
-        worst = max(worst, expectGradient(gradients[name], expected, tolerance: tolerance, "\(what) d\(name)", sourceLocation: sourceLocation))
+        worst = max(
+            worst,
+            expectGradient(
+                gradients[name], expected, tolerance: tolerance, "\(what) d\(name)", sourceLocation: sourceLocation))
     }
     let extra = Set(gradients.names).subtracting(names)
     #expect(extra.isEmpty, "\(what): unexpected gradients \(extra.sorted())", sourceLocation: sourceLocation)
@@ -127,13 +137,17 @@ func expectZeroGradient(_ actual: Tensor?, _ what: String, sourceLocation: Sourc
         Issue.record("\(what): no gradient", sourceLocation: sourceLocation)
         return
     }
-    #expect(maxAbs(actual) <= 1e-5, "\(what): expected zero, largest |element| \(maxAbs(actual))", sourceLocation: sourceLocation)
+    #expect(
+        maxAbs(actual) <= 1e-5, "\(what): expected zero, largest |element| \(maxAbs(actual))",
+        sourceLocation: sourceLocation)
 }
 
 /// `Σ y · dy`, in Double: the scalar loss whose gradient with respect to y is dy.
 func weightedSum(_ y: Tensor, _ dy: Tensor) -> Double {
     precondition(y.shape == dy.shape, "weightedSum of \(y.shape) and \(dy.shape)")
-    return y.withUnsafeBufferPointer { a in dy.withUnsafeBufferPointer { b in zip(a, b).reduce(0.0) { $0 + Double($1.0) * Double($1.1) } } }
+    return y.withUnsafeBufferPointer { a in
+        dy.withUnsafeBufferPointer { b in zip(a, b).reduce(0.0) { $0 + Double($1.0) * Double($1.1) } }
+    }
 }
 
 /// Fourth-order central finite differences for every element of `x`:
@@ -178,11 +192,17 @@ func expectGradients(
     for (name, g) in numerical.sorted(by: { $0.key < $1.key }) {
         if isAnalyticallyZero(name) {
             // Finite differences in float32 only see noise here; it must be small.
-            #expect(maxAbs(g) <= 1e-3, "\(what) d\(name): finite differences are not near zero", sourceLocation: sourceLocation)
+            #expect(
+                maxAbs(g) <= 1e-3, "\(what) d\(name): finite differences are not near zero",
+                sourceLocation: sourceLocation)
             expectZeroGradient(gradients[name], "\(what) d\(name)", sourceLocation: sourceLocation)
             continue
         }
-        worst = max(worst, expectGradient(gradients[name], g, tolerance: tolerance, "\(what) d\(name) (finite differences)", sourceLocation: sourceLocation))
+        worst = max(
+            worst,
+            expectGradient(
+                gradients[name], g, tolerance: tolerance, "\(what) d\(name) (finite differences)",
+                sourceLocation: sourceLocation))
     }
     return worst
 }
@@ -192,7 +212,8 @@ func expectGradients(
 func perturbed<L: ParameterVisitable>(_ layer: L, scale: Float = 0.3, seed: UInt64) -> L {
     var copy = layer
     var g = SeededGenerator(seed: seed)
-    copy.visitParameters(prefix: "") { _, value in value = value + Tensor.normal(value.shape, std: scale, generator: &g) }
+    copy.visitParameters(prefix: "") { _, value in value = value + Tensor.normal(value.shape, std: scale, generator: &g)
+    }
     return copy
 }
 
