@@ -121,3 +121,54 @@ struct AdamWTests {
         #expect(!AdamW.transformersNoDecay("encoder.layer.0.output.dense.weight"))
     }
 }
+
+/// A BERT encoder with a classification head on the pooler output (for the training-loop test).
+struct TinyClassifier: ParameterVisitable {
+    var bert: BertModel
+    var head: Linear
+
+    mutating func visitParameters(prefix: String, _ body: (String, inout Tensor) throws -> Void) rethrows {
+        try bert.visitParameters(prefix: joinName(prefix, "bert"), body)
+        try head.visitParameters(prefix: joinName(prefix, "classifier"), body)
+    }
+}
+
+@Suite("AdamW training loop")
+struct AdamWTrainingLoopTests {
+    @Test("forward, cross-entropy, backward, clipping and AdamW steps fit a tiny BertModel to its labels")
+    func fitsTinyClassifier() throws {
+        let config = BertConfig(
+            vocabSize: 12, hiddenSize: 16, numHiddenLayers: 2, numAttentionHeads: 2, intermediateSize: 32,
+            maxPositionEmbeddings: 8)
+        var g = SeededGenerator(seed: 1)
+        var model = TinyClassifier(
+            bert: try BertModel(config: config, seed: 1), head: Linear(inFeatures: 16, outFeatures: 2, generator: &g))
+        // Label 1 when the sequence holds token 7.
+        let ids = [[1, 7, 3, 4, 2], [1, 5, 3, 0, 0], [1, 4, 4, 7, 2], [1, 6, 5, 2, 0]]
+        let mask = ids.map { row in row.map { $0 == 0 ? 0 : 1 } }
+        let labels = [1, 0, 1, 0]
+        var optimizer = AdamW(learningRate: 0, excludeFromWeightDecay: AdamW.transformersNoDecay)
+        let schedule = LinearWarmupSchedule(peakLearningRate: 3e-3, warmupSteps: 5, totalSteps: 60)
+        var dropout = SeededGenerator(seed: 2)
+        var losses: [Float] = []
+        for _ in 0..<60 {
+            let (out, cache) = try model.bert.forwardForTraining(
+                ids: ids, attentionMask: mask, dropout: config.dropoutRates, generator: &dropout)
+            let pooled = try #require(out.pooled)
+            let (logits, headCache) = model.head.forwardForTraining(pooled)
+            let (loss, dLogits) = try crossEntropyLoss(logits: logits, targets: labels)
+            losses.append(loss)
+            var gradients = Gradients()
+            let dPooled = model.head.backward(dLogits, cache: headCache, gradients: &gradients, prefix: "classifier")
+            model.bert.backward(nil, dPooled: dPooled, cache: cache, gradients: &gradients, prefix: "bert")
+            #expect(gradients.names.count == model.namedParameters().count)
+            gradients.clip(maxNorm: 1)
+            optimizer.learningRate = schedule.learningRate(afterSteps: optimizer.stepCount)
+            optimizer.step(parameters: &model, gradients: gradients)
+        }
+        let first: Float = losses.prefix(5).reduce(0, +) / 5
+        let last: Float = losses.suffix(5).reduce(0, +) / 5
+        #expect(losses.allSatisfy { $0.isFinite })
+        #expect(last < 0.5 * first, "losses \(losses)")
+    }
+}
