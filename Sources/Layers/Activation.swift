@@ -37,7 +37,7 @@ public enum Activation: String, Sendable, CaseIterable {
         case .geluTanh:
             let inner: Float = 0.797_884_560_802_865_4 * (x + 0.044715 * x * x * x)
             return 0.5 * x * (1 + tanh(inner))
-        case .relu: return x > 0 ? x : 0
+        case .relu: return x < 0 ? 0 : x
         }
     }
 

@@ -4,7 +4,8 @@
 /// so a fully masked row gives finite weights, not NaN). The parts combine by addition, saturating
 /// at `maskedValue`:
 /// - `keyBias` `[B, Tk]`: padding, from sequence lengths or a 0/1 attention mask;
-/// - `additive` `[Tq, Tk]`, `[B, Tq, Tk]` or `[B, H, Tq, Tk]`: any additive mask (broadcast);
+/// - `additive` `[Tq, Tk]`, `[B, Tq, Tk]` or `[B, H, Tq, Tk]`: any additive mask (broadcast). PyTorch's
+///   `nn.MultiheadAttention` takes a 3-D mask as `[B·H, Tq, Tk]`: reshape it to `[B, H, Tq, Tk]` first;
 /// - `isCausal`: query `i` sees keys `j ≤ i` only.
 public struct AttentionMask: Sendable, Equatable {
     /// The bias of a position that must not be attended to.

@@ -55,7 +55,8 @@ public struct Linear: ParameterVisitable, Sendable {
         let (n, k) = (outFeatures, inFeatures)
         guard rows > 0 else { return }
         let threads = ComputeThreads.count
-        let tasks = rows >= 64 * threads ? threads * (rows >= 512 ? 2 : 1) : (rows >= 16 * threads ? threads : threads)
+        // Many rows: two row tiles a thread for balance; few rows: one column tile a thread.
+        let tasks = rows >= 512 ? 2 * threads : threads
         let byRows = rows >= 16 * tasks
         weight.withUnsafeBufferPointer { w in
             let bias = self.bias

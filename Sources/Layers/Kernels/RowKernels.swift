@@ -26,10 +26,10 @@ public func geluTanhInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
     }
 }
 
-/// ReLU in place.
+/// ReLU in place; NaN stays NaN, as in PyTorch.
 @inlinable
 public func reluInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
-    simdMap(x, count: count) { v in v.replacing(with: 0, where: .!(v .> 0)) }
+    simdMap(x, count: count) { v in v.replacing(with: 0, where: v .< 0) }
 }
 
 /// `x += y` over `count` floats.
