@@ -46,6 +46,7 @@ enum EmbedCommand: Subcommand {
             if arguments.value("format") != nil { throw UsageError("--format does not apply to a .\(binary.rawValue) output") }
         }
         let reader = try arguments.inputReader(texts: arguments.positionals)
+        guard try reader.prefetch(options.batchSize) else { throw CommandError(reader.noTextsMessage(to: "embed")) }
         let encoder = try arguments.loadEncoder()
         let limit = min(options.maxLength ?? encoder.maxLength, encoder.maxLength)
         let progress = Progress(mode: progressMode, totalBytes: reader.totalBytes)
@@ -99,7 +100,7 @@ enum EmbedCommand: Subcommand {
                 try index?.flush()
                 try out.flush()
             }
-            guard read > 0 else { throw CommandError("no texts to embed: \(reader.sourceName) is empty") }
+            guard read > 0 else { throw CommandError(reader.noTextsMessage(to: "embed")) }
             try index?.finish()
         }
         progress.finish()

@@ -45,6 +45,7 @@ final class InputReader {
     private var scanned = 0
     private var atEOF = false
     private var lineNumber = 0
+    private var prefetched: [InputRecord] = []
 
     /// Texts given as arguments.
     init(arguments: [String]) {
@@ -106,10 +107,24 @@ final class InputReader {
         return batch
     }
 
+    /// Reads up to `size` records ahead (they are returned by `next()` as usual), so an empty
+    /// input or a bad first line is reported before the model is loaded.
+    /// - Returns: whether the input has any record.
+    @discardableResult
+    func prefetch(_ size: Int) throws -> Bool {
+        while prefetched.count < size, let record = try readRecord() { prefetched.append(record) }
+        return !prefetched.isEmpty
+    }
+
     /// The next text, or nil at the end of the input.
     /// - Throws: `CommandError` naming the line for invalid UTF-8 or JSON (unless skipping),
     ///   `Interrupted` when a signal arrives while waiting for input.
     func next() throws -> InputRecord? {
+        if !prefetched.isEmpty { return prefetched.removeFirst() }
+        return try readRecord()
+    }
+
+    private func readRecord() throws -> InputRecord? {
         if let arguments {
             guard argumentIndex < arguments.count else { return nil }
             argumentIndex += 1
@@ -236,6 +251,14 @@ extension InputReader {
             progress.update(items: processed, bytes: bytesConsumed)
         }
         return read
+    }
+
+    /// "no texts to embed: stdin is empty" (or: every line was left out as invalid).
+    func noTextsMessage(to verb: String) -> String {
+        guard skippedLines.isEmpty else {
+            return "no texts to \(verb): all \(skippedLines.count) lines of \(sourceName) were left out as invalid"
+        }
+        return "no texts to \(verb): \(sourceName) is empty"
     }
 
     /// One warning for the lines `--skip-invalid` left out, or nil.

@@ -54,6 +54,7 @@ enum SearchCommand: Subcommand {
         let results: [Result]
         if indexes.isEmpty {
             let reader = try InputReader(path: corpus, format: inputFormat, skipInvalid: arguments.flag("skip-invalid"), skipBlank: true)
+            guard try reader.prefetch(options.batchSize) else { throw CommandError(reader.noTextsMessage(to: "search")) }
             let encoder = try arguments.loadEncoder()
             let queryVector = try encoder.embed([query], options: options)[0].vector
             results = try searchCorpus(reader, query: queryVector, k: k, encoder: encoder, options: options, progress: Progress(mode: progressMode, totalBytes: reader.totalBytes))
@@ -105,7 +106,7 @@ enum SearchCommand: Subcommand {
             kept = kept.filter { members.contains($0.key) }
         }
         progress.finish()
-        guard read > 0 else { throw CommandError("no texts to search: \(reader.sourceName) is empty") }
+        guard read > 0 else { throw CommandError(reader.noTextsMessage(to: "search")) }
         return top.matches.map { Result(score: $0.score, line: kept[$0.index]!.line, text: kept[$0.index]!.text) }
     }
 

@@ -36,6 +36,7 @@ enum TokenizeCommand: Subcommand {
             throw UsageError("tokenize writes text; \(outputPath) would be a binary embedding file")
         }
         let reader = try arguments.inputReader(texts: arguments.positionals)
+        guard try reader.prefetch(batchSize) else { throw CommandError(reader.noTextsMessage(to: "tokenize")) }
         let encoder = try arguments.loadEncoder()
         let limit = min(maxLength ?? encoder.maxLength, encoder.maxLength)
         let progress = Progress(mode: progressMode, totalBytes: reader.totalBytes)
@@ -71,7 +72,7 @@ enum TokenizeCommand: Subcommand {
                 total += batch.count
                 try out.flush()
             }
-            guard read > 0 else { throw CommandError("no texts to tokenize: \(reader.sourceName) is empty") }
+            guard read > 0 else { throw CommandError(reader.noTextsMessage(to: "tokenize")) }
         }
         progress.finish()
         if !arguments.flag("quiet") {
