@@ -42,6 +42,7 @@ extension BLASInfo {
         let core = coreName
         let recommended = recommendedCoreType()
         guard isSlowKernel(coreName: core, recommended: recommended), let recommended else { return nil }
-        return "OpenBLAS is using its generic \(core) kernels on a CPU that supports \(recommended) ones (several times faster); set OPENBLAS_CORETYPE=\(recommended)"
+        return
+            "OpenBLAS is using its generic \(core) kernels on a CPU that supports \(recommended) ones (several times faster); set OPENBLAS_CORETYPE=\(recommended)"
     }
 }

@@ -21,7 +21,8 @@ public struct AttentionMap: Sendable {
         precondition(!attentions.isEmpty, "no attention weights")
         let h = attentions[0].shape[1]
         for a in attentions {
-            precondition(a.shape == [1, h, t, t], "attention weights of shape \(a.shape) for \(t) tokens and \(h) heads")
+            precondition(
+                a.shape == [1, h, t, t], "attention weights of shape \(a.shape) for \(t) tokens and \(h) heads")
         }
         self.tokens = tokens
         layerCount = attentions.count
@@ -31,7 +32,9 @@ public struct AttentionMap: Sendable {
 
     /// `[T][T]` for one head of one layer (both from 0).
     public func weights(layer: Int, head: Int) -> [[Float]] {
-        precondition(layer >= 0 && layer < layerCount && head >= 0 && head < headCount, "layer \(layer), head \(head) of \(layerCount)×\(headCount)")
+        precondition(
+            layer >= 0 && layer < layerCount && head >= 0 && head < headCount,
+            "layer \(layer), head \(head) of \(layerCount)×\(headCount)")
         let t = tokens.count
         return layers[layer].withUnsafeBufferPointer { p in
             (0..<t).map { i in Array(p[(head * t + i) * t..<(head * t + i + 1) * t]) }

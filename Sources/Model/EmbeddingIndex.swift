@@ -58,7 +58,9 @@ public struct EmbeddingIndex: Sendable {
             format = .emb
             let version = try reader.uint32(at: 4)
             guard version == EmbeddingIndex.version else {
-                throw .invalid(path: path, reason: "version \(version) is not supported (this build reads version \(EmbeddingIndex.version))")
+                throw .invalid(
+                    path: path,
+                    reason: "version \(version) is not supported (this build reads version \(EmbeddingIndex.version))")
             }
             let n = try reader.uint64(at: 8)
             let d = try reader.uint32(at: 16)
@@ -88,12 +90,16 @@ public struct EmbeddingIndex: Sendable {
                 let line = try reader.uint64(at: offset)
                 let length = Int(try reader.uint32(at: offset + 8))
                 let start = offset + 12
-                guard start + length <= data.count else { throw .invalid(path: path, reason: "text \(i + 1) runs past the end of the file") }
+                guard start + length <= data.count else {
+                    throw .invalid(path: path, reason: "text \(i + 1) runs past the end of the file")
+                }
                 lines.append(Int(clamping: line))
                 ranges.append(start..<(start + length))
                 offset = start + length
             }
-            guard offset == data.count else { throw .invalid(path: path, reason: "\(data.count - offset) unexpected bytes after the texts") }
+            guard offset == data.count else {
+                throw .invalid(path: path, reason: "\(data.count - offset) unexpected bytes after the texts")
+            }
             self.lines = lines
             textRanges = ranges
         } else if data.starts(with: NumPyHeader.magic) {
@@ -140,14 +146,18 @@ public struct EmbeddingIndex: Sendable {
                 return try body(start.assumingMemoryBound(to: Float.self))
             }
             var copy = [Float](repeating: 0, count: count * dimension)
-            copy.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(start: start, count: count * dimension * 4)) }
+            copy.withUnsafeMutableBytes {
+                $0.copyMemory(from: UnsafeRawBufferPointer(start: start, count: count * dimension * 4))
+            }
             return try copy.withUnsafeBufferPointer { try body($0.baseAddress!) }
         }
     }
 
     /// The best `k` embeddings by cosine similarity to `query`, best first, among those `isIncluded` accepts.
     /// - Throws: `EmbeddingIndexError.dimensionMismatch` when `query` is not `[D]`.
-    public func nearest(to query: [Float], top k: Int, where isIncluded: (Int) -> Bool = { _ in true }) throws(EmbeddingIndexError) -> [SimilarityMatch] {
+    public func nearest(to query: [Float], top k: Int, where isIncluded: (Int) -> Bool = { _ in true })
+        throws(EmbeddingIndexError) -> [SimilarityMatch]
+    {
         guard query.count == dimension else { throw .dimensionMismatch(index: dimension, query: query.count) }
         let scores = withUnsafeRows { cosineSimilarities(query: query, rows: $0, count: count) }
         var top = TopMatches(k: max(1, k))
@@ -188,7 +198,8 @@ public enum EmbeddingIndexError: Error, Equatable, Sendable, CustomStringConvert
         case let .unreadable(path, reason): return "cannot read \(path): \(reason)"
         case let .invalid(path, reason): return "\(path): \(reason)"
         case let .dimensionMismatch(index, query):
-            return "the index holds embeddings of dimension \(index) but the model makes \(query) (was it written with another model?)"
+            return
+                "the index holds embeddings of dimension \(index) but the model makes \(query) (was it written with another model?)"
         case let .write(path, reason): return "cannot write \(path): \(reason)"
         }
     }
@@ -268,8 +279,10 @@ struct NumPyHeader {
         guard let shape = field("shape"), shape.hasPrefix("("), let close = shape.firstIndex(of: ")") else {
             throw .invalid(path: path, reason: "the .npy header has no shape")
         }
-        let dims = shape[shape.index(after: shape.startIndex)..<close].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }.map { Int($0) }
+        let dims = shape[shape.index(after: shape.startIndex)..<close].split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        .filter { !$0.isEmpty }.map { Int($0) }
         guard dims.count == 2, let n = dims[0], let d = dims[1], n >= 0, d > 0 else {
             throw .invalid(path: path, reason: "the .npy array must have shape (N, D), got \(shape[...close])")
         }

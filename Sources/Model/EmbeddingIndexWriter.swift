@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Foundation
 
 /// Writes an `.emb` or `.npy` file (see `EmbeddingIndex`) one embedding at a time, in constant
 /// memory: rows go straight to the file, texts to an unlinked temporary file that is appended
@@ -28,7 +29,9 @@ public final class EmbeddingIndexWriter {
 
     /// Starts a file: writes a header with a count of 0.
     /// - Throws: `EmbeddingIndexError.write` when the temporary text file cannot be made.
-    public init(handle: FileHandle, format: EmbeddingFileFormat, dimension: Int, metadata: [String: String] = [:]) throws {
+    public init(handle: FileHandle, format: EmbeddingFileFormat, dimension: Int, metadata: [String: String] = [:])
+        throws
+    {
         precondition(dimension > 0, "an embedding file needs a positive dimension, got \(dimension)")
         self.handle = handle
         self.format = format
@@ -39,7 +42,9 @@ public final class EmbeddingIndexWriter {
             let path = "\(directory)/.tiny-encoder-texts-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
             textSpool = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
             guard textSpool >= 0 else {
-                throw EmbeddingIndexError.write(path: path, reason: "cannot create a temporary file for the texts: \(String(cString: strerror(errno)))")
+                throw EmbeddingIndexError.write(
+                    path: path,
+                    reason: "cannot create a temporary file for the texts: \(String(cString: strerror(errno)))")
             }
             unlink(path)
         }
@@ -54,7 +59,9 @@ public final class EmbeddingIndexWriter {
     /// `.npy` files keep only the vector.
     public func append(_ vector: [Float], text: String = "", line: Int = 0) throws {
         precondition(!finished, "append after finish")
-        precondition(vector.count == dimension, "embedding of dimension \(vector.count) appended to a file of dimension \(dimension)")
+        precondition(
+            vector.count == dimension,
+            "embedding of dimension \(vector.count) appended to a file of dimension \(dimension)")
         for x in vector { appendLittleEndian(x.bitPattern, to: &buffer) }
         if format == .emb {
             let bytes = Array(text.utf8)
@@ -104,7 +111,11 @@ public final class EmbeddingIndexWriter {
         case .npy:
             return NumPyHeader(rows: count, columns: dimension).encoded
         case .emb:
-            let json = "{" + metadata.sorted { $0.key < $1.key }.map { JSONLines.quoted($0.key) + ":" + JSONLines.quoted($0.value) }.joined(separator: ",") + "}"
+            let json =
+                "{"
+                + metadata.sorted { $0.key < $1.key }.map {
+                    JSONLines.quoted($0.key) + ":" + JSONLines.quoted($0.value)
+                }.joined(separator: ",") + "}"
             let metadataBytes = Array(json.utf8)
             var bytes = EmbeddingIndex.magic
             appendLittleEndian(EmbeddingIndex.version, to: &bytes)

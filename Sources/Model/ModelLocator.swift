@@ -32,7 +32,9 @@ public enum ModelLocator {
             while true {
                 for candidate in candidates {
                     let url = folder.appendingPathComponent(candidate)
-                    if FileManager.default.fileExists(atPath: url.appendingPathComponent("config.json").path) { return url }
+                    if FileManager.default.fileExists(atPath: url.appendingPathComponent("config.json").path) {
+                        return url
+                    }
                 }
                 let parent = folder.deletingLastPathComponent()
                 if parent.path == folder.path { break }

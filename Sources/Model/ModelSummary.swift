@@ -58,7 +58,9 @@ public struct ModelSummary: Sendable {
     /// `encoder.layer.3` for `encoder.layer.3.attention.self.query.weight`; the first component otherwise.
     static func groupName(of parameter: String) -> String {
         let parts = parameter.split(separator: ".")
-        if parts.count >= 3 && parts[0] == "encoder" && parts[1] == "layer" { return parts[0..<3].joined(separator: ".") }
+        if parts.count >= 3 && parts[0] == "encoder" && parts[1] == "layer" {
+            return parts[0..<3].joined(separator: ".")
+        }
         return String(parts.first ?? "")
     }
 }

@@ -17,14 +17,24 @@ enum AttentionCommand: Subcommand {
         --format jsonl: the weights themselves, {"layer", "head", "tokens", "weights": [[...]]} per head.
         """
     static let examples = [
-        ("the last layer, averaged over heads", "tiny-encoder attention \"The cat sat on the mat because it was tired.\""),
+        (
+            "the last layer, averaged over heads",
+            "tiny-encoder attention \"The cat sat on the mat because it was tired.\""
+        ),
         ("one head as a heatmap", "tiny-encoder attention --layer 2 --head 5 \"The cat sat on the mat.\""),
-        ("every head of layer 4 as an SVG", "tiny-encoder attention --layer 4 --svg attention.svg \"The cat sat on the mat.\""),
+        (
+            "every head of layer 4 as an SVG",
+            "tiny-encoder attention --layer 4 --svg attention.svg \"The cat sat on the mat.\""
+        ),
     ]
     static let options = [
         SharedOptions.model, SharedOptions.threads, SharedOptions.maxLength,
-        .value("--layer", aliases: ["-l"], placeholder: "L", help: "layer, from 0; negative counts from the end (default -1)"),
-        .value("--head", placeholder: "H", help: "one head, from 0 (default: the mean in the terminal, all heads in SVG/HTML)"),
+        .value(
+            "--layer", aliases: ["-l"], placeholder: "L",
+            help: "layer, from 0; negative counts from the end (default -1)"),
+        .value(
+            "--head", placeholder: "H",
+            help: "one head, from 0 (default: the mean in the terminal, all heads in SVG/HTML)"),
         .value("--svg", placeholder: "FILE", help: "write an SVG heatmap of the layer's heads"),
         .value("--html", placeholder: "FILE", help: "write an HTML page with every layer's heads"),
         SharedOptions.format(["heatmap", "jsonl"]), SharedOptions.output, SharedOptions.quiet,
@@ -41,7 +51,8 @@ enum AttentionCommand: Subcommand {
         let layers = encoder.model.config.numHiddenLayers
         let headCount = encoder.model.config.numAttentionHeads
         guard (-layers..<layers).contains(layerArgument) else {
-            throw UsageError("--layer must be between \(-layers) and \(layers - 1) for this model, got \(layerArgument)")
+            throw UsageError(
+                "--layer must be between \(-layers) and \(layers - 1) for this model, got \(layerArgument)")
         }
         let layer = layerArgument < 0 ? layers + layerArgument : layerArgument
         if let headArgument, !(0..<headCount).contains(headArgument) {
@@ -50,12 +61,18 @@ enum AttentionCommand: Subcommand {
         let map = try encoder.attention(text, maxLength: maxLength)
         let heads = headArgument.map { [$0] } ?? Array(0..<headCount)
 
-        if let path = arguments.value("svg") { try save(AttentionSVG.svg(map, layer: layer, heads: heads, text: text), to: path) }
-        if let path = arguments.value("html") { try save(AttentionSVG.html(map, layer: layer, heads: heads, text: text), to: path) }
+        if let path = arguments.value("svg") {
+            try save(AttentionSVG.svg(map, layer: layer, heads: heads, text: text), to: path)
+        }
+        if let path = arguments.value("html") {
+            try save(AttentionSVG.html(map, layer: layer, heads: heads, text: text), to: path)
+        }
         let wroteFiles = arguments.value("svg") != nil || arguments.value("html") != nil
         guard !wroteFiles || arguments.value("format") != nil || arguments.value("output") != nil else {
             if !arguments.flag("quiet") {
-                Diagnostics.write("wrote layer \(layer), \(heads.count == 1 ? "head \(heads[0])" : "\(heads.count) heads"), \(map.tokens.count) tokens\n")
+                Diagnostics.write(
+                    "wrote layer \(layer), \(heads.count == 1 ? "head \(heads[0])" : "\(heads.count) heads"), \(map.tokens.count) tokens\n"
+                )
             }
             return
         }
@@ -63,7 +80,9 @@ enum AttentionCommand: Subcommand {
             if format == "jsonl" {
                 for head in heads {
                     let rows = map.weights(layer: layer, head: head).map { JSONLines.array($0) }.joined(separator: ",")
-                    out.write("{\"layer\":\(layer),\"head\":\(head),\"tokens\":\(JSONLines.array(map.tokens)),\"weights\":[\(rows)]}\n")
+                    out.write(
+                        "{\"layer\":\(layer),\"head\":\(head),\"tokens\":\(JSONLines.array(map.tokens)),\"weights\":[\(rows)]}\n"
+                    )
                 }
             } else {
                 let which = headArgument.map { "head \($0)" } ?? "mean of \(headCount) heads"
@@ -81,6 +100,8 @@ enum AttentionCommand: Subcommand {
     }
 
     private static func save(_ text: String, to path: String) throws {
-        do { try writeAtomically(Data(text.utf8), to: URL(fileURLWithPath: path)) } catch { throw CommandError(error.description) }
+        do { try writeAtomically(Data(text.utf8), to: URL(fileURLWithPath: path)) } catch {
+            throw CommandError(error.description)
+        }
     }
 }

@@ -50,23 +50,29 @@ enum AttentionSVG {
             let gridX = x0 + labelSpace
             let gridY = y0 + 22 + labelSpace
             let weights = map.weights(layer: layer, head: head)
-            s += "<g>\n<text x=\"\(n(gridX))\" y=\"\(n(y0 + 14))\" font-size=\"13\" font-weight=\"bold\" fill=\"#222\">head \(head)</text>\n"
+            s +=
+                "<g>\n<text x=\"\(n(gridX))\" y=\"\(n(y0 + 14))\" font-size=\"13\" font-weight=\"bold\" fill=\"#222\">head \(head)</text>\n"
             for (j, token) in map.tokens.enumerated() {
                 let x = gridX + (Double(j) + 0.5) * cell + font * 0.35
-                s += "<text transform=\"translate(\(n(x)),\(n(gridY - 5))) rotate(-90)\" font-size=\"\(n(font))\" fill=\"#222\">\(escape(token))</text>\n"
+                s +=
+                    "<text transform=\"translate(\(n(x)),\(n(gridY - 5))) rotate(-90)\" font-size=\"\(n(font))\" fill=\"#222\">\(escape(token))</text>\n"
             }
             for (i, token) in map.tokens.enumerated() {
                 let y = gridY + (Double(i) + 0.5) * cell + font * 0.35
-                s += "<text x=\"\(n(gridX - 5))\" y=\"\(n(y))\" font-size=\"\(n(font))\" text-anchor=\"end\" fill=\"#222\">\(escape(token))</text>\n"
+                s +=
+                    "<text x=\"\(n(gridX - 5))\" y=\"\(n(y))\" font-size=\"\(n(font))\" text-anchor=\"end\" fill=\"#222\">\(escape(token))</text>\n"
             }
             for i in 0..<t {
                 for j in 0..<t {
                     let w = weights[i][j]
-                    s += "<rect x=\"\(n(gridX + Double(j) * cell))\" y=\"\(n(gridY + Double(i) * cell))\" width=\"\(n(cell))\" height=\"\(n(cell))\" fill=\"\(color(w))\">"
-                    s += "<title>\(escape("head \(head): \(map.tokens[i]) → \(map.tokens[j]) \(String(format: "%.3f", w))"))</title></rect>\n"
+                    s +=
+                        "<rect x=\"\(n(gridX + Double(j) * cell))\" y=\"\(n(gridY + Double(i) * cell))\" width=\"\(n(cell))\" height=\"\(n(cell))\" fill=\"\(color(w))\">"
+                    s +=
+                        "<title>\(escape("head \(head): \(map.tokens[i]) → \(map.tokens[j]) \(String(format: "%.3f", w))"))</title></rect>\n"
                 }
             }
-            s += "<rect x=\"\(n(gridX))\" y=\"\(n(gridY))\" width=\"\(n(grid))\" height=\"\(n(grid))\" fill=\"none\" stroke=\"#999\" stroke-width=\"0.5\"/>\n</g>\n"
+            s +=
+                "<rect x=\"\(n(gridX))\" y=\"\(n(gridY))\" width=\"\(n(grid))\" height=\"\(n(grid))\" fill=\"none\" stroke=\"#999\" stroke-width=\"0.5\"/>\n</g>\n"
         }
         s += colorScale(x: 20, y: height - 40)
         return s + "</svg>\n"
@@ -82,11 +88,14 @@ enum AttentionSVG {
         }
         s += "</linearGradient></defs>\n"
         s += "<text x=\"\(n(x))\" y=\"\(n(y - 6))\" font-size=\"11\" fill=\"#444\">attention weight</text>\n"
-        s += "<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"12\" fill=\"url(#attention-scale)\" stroke=\"#999\" stroke-width=\"0.5\"/>\n"
+        s +=
+            "<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"12\" fill=\"url(#attention-scale)\" stroke=\"#999\" stroke-width=\"0.5\"/>\n"
         for tick in [0, 0.05, 0.25, 0.5, 1] {
             let tx = x + tick.squareRoot() * width
-            s += "<line x1=\"\(n(tx))\" y1=\"\(n(y + 12))\" x2=\"\(n(tx))\" y2=\"\(n(y + 16))\" stroke=\"#444\" stroke-width=\"0.8\"/>"
-            s += "<text x=\"\(n(tx))\" y=\"\(n(y + 27))\" font-size=\"10\" text-anchor=\"middle\" fill=\"#444\">\(tick == 0 || tick == 1 ? String(Int(tick)) : String(tick))</text>\n"
+            s +=
+                "<line x1=\"\(n(tx))\" y1=\"\(n(y + 12))\" x2=\"\(n(tx))\" y2=\"\(n(y + 16))\" stroke=\"#444\" stroke-width=\"0.8\"/>"
+            s +=
+                "<text x=\"\(n(tx))\" y=\"\(n(y + 27))\" font-size=\"10\" text-anchor=\"middle\" fill=\"#444\">\(tick == 0 || tick == 1 ? String(Int(tick)) : String(tick))</text>\n"
         }
         return s
     }
@@ -131,7 +140,11 @@ enum AttentionSVG {
             case "'": out += "&apos;"
             default:
                 // XML 1.0 forbids most control characters even as references.
-                if c.value < 0x20 && c != "\t" && c != "\n" && c != "\r" { out += "\u{FFFD}" } else { out.unicodeScalars.append(c) }
+                if c.value < 0x20 && c != "\t" && c != "\n" && c != "\r" {
+                    out += "\u{FFFD}"
+                } else {
+                    out.unicodeScalars.append(c)
+                }
             }
         }
         return out

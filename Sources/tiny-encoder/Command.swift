@@ -37,7 +37,9 @@ enum TinyEncoderCommand {
     /// Runs the command line `arguments` (without the program name) and returns the exit status.
     static func run(_ arguments: [String]) -> Int32 {
         guard let first = arguments.first else {
-            Diagnostics.error("no command given; commands: \(subcommands.map(\.name).joined(separator: ", ")) (try 'tiny-encoder --help')")
+            Diagnostics.error(
+                "no command given; commands: \(subcommands.map(\.name).joined(separator: ", ")) (try 'tiny-encoder --help')"
+            )
             return ExitStatus.usage
         }
         switch first {

@@ -42,8 +42,12 @@ enum EmbedCommand: Subcommand {
         let outputPath = arguments.value("output")
         let binary = outputPath.flatMap(EmbeddingFileFormat.init(path:))
         if let binary {
-            if perToken { throw UsageError("--tokens cannot be saved as .\(binary.rawValue); use --format jsonl or tsv") }
-            if arguments.value("format") != nil { throw UsageError("--format does not apply to a .\(binary.rawValue) output") }
+            if perToken {
+                throw UsageError("--tokens cannot be saved as .\(binary.rawValue); use --format jsonl or tsv")
+            }
+            if arguments.value("format") != nil {
+                throw UsageError("--format does not apply to a .\(binary.rawValue) output")
+            }
         }
         let reader = try arguments.inputReader(texts: arguments.positionals)
         guard try reader.prefetch(options.batchSize) else { throw CommandError(reader.noTextsMessage(to: "embed")) }
@@ -58,30 +62,23 @@ enum EmbedCommand: Subcommand {
                 try EmbeddingIndexWriter(
                     handle: out.fileHandle!, format: format, dimension: encoder.dimension,
                     metadata: [
-                        "model": encoder.directory.lastPathComponent, "pooling": (options.pooling ?? encoder.sentenceConfig.pooling).rawValue,
-                        "normalized": String(options.normalize ?? encoder.sentenceConfig.normalize), "max_length": String(limit),
+                        "model": encoder.directory.lastPathComponent,
+                        "pooling": (options.pooling ?? encoder.sentenceConfig.pooling).rawValue,
+                        "normalized": String(options.normalize ?? encoder.sentenceConfig.normalize),
+                        "max_length": String(limit),
                         "writer": "tiny-encoder \(TinyEncoderCommand.version)",
                     ])
             }
             let read = try reader.forEachBatch(size: options.batchSize, shard: shard, progress: progress) { batch in
                 let texts = batch.map(\.text)
-                let lineField = { (record: InputRecord) in shard == nil ? "" : "\"line\":\(record.line)," }
-                let lineColumn = { (record: InputRecord) in shard == nil ? [] : [String(record.line)] }
+                let withLine = shard != nil
                 if perToken {
-                    let results = try mapLengthError(reader, batch) { try encoder.tokenEmbeddings(texts, options: options) }
+                    let results = try mapLengthError(reader, batch) {
+                        try encoder.tokenEmbeddings(texts, options: options)
+                    }
                     for (record, (encoding, vectors)) in zip(batch, results) {
                         if encoding.truncatedCount > 0 { truncated += 1 }
-                        let d = vectors.shape[1]
-                        let rows = vectors.withUnsafeBufferPointer { p in (0..<vectors.shape[0]).map { Array(p[$0 * d..<($0 + 1) * d]) } }
-                        if format == "jsonl" {
-                            out.write(
-                                "{\(lineField(record))\"text\":\(JSONLines.quoted(record.text)),\"tokens\":\(JSONLines.array(encoding.tokens)),\"embeddings\":["
-                                    + rows.map { JSONLines.array($0) }.joined(separator: ",") + "]}\n")
-                        } else {
-                            for (token, row) in zip(encoding.tokens, rows) {
-                                out.write(TSV.row([String(record.line), TSV.field(token)] + row.map(JSONLines.number)))
-                            }
-                        }
+                        out.write(tokenRecord(record, encoding.tokens, vectors, format: format, withLine: withLine))
                     }
                 } else {
                     let results = try mapLengthError(reader, batch) { try encoder.embed(texts, options: options) }
@@ -89,10 +86,8 @@ enum EmbedCommand: Subcommand {
                         if embedding.truncatedCount > 0 { truncated += 1 }
                         if let index {
                             try index.append(embedding.vector, text: record.text, line: record.line)
-                        } else if format == "jsonl" {
-                            out.write("{\(lineField(record))\"text\":\(JSONLines.quoted(record.text)),\"embedding\":\(JSONLines.array(embedding.vector))}\n")
                         } else {
-                            out.write(TSV.row(lineColumn(record) + [TSV.field(record.text)] + embedding.vector.map(JSONLines.number)))
+                            out.write(textRecord(record, embedding.vector, format: format, withLine: withLine))
                         }
                     }
                 }
@@ -105,9 +100,42 @@ enum EmbedCommand: Subcommand {
         }
         progress.finish()
         if !arguments.flag("quiet") {
-            if let warning = truncationWarning(truncated: truncated, of: embedded, limit: limit) { Diagnostics.warning(warning) }
+            if let warning = truncationWarning(truncated: truncated, of: embedded, limit: limit) {
+                Diagnostics.warning(warning)
+            }
             if let warning = reader.skippedWarning { Diagnostics.warning(warning) }
         }
+    }
+
+    /// One text's line: `{"text": …, "embedding": […]}` or `text<TAB>values…`, with the input
+    /// line number first when `withLine` (sharded runs).
+    static func textRecord(_ record: InputRecord, _ vector: [Float], format: String, withLine: Bool) -> String {
+        if format == "jsonl" {
+            let line = withLine ? "\"line\":\(record.line)," : ""
+            return "{\(line)\"text\":\(JSONLines.quoted(record.text)),\"embedding\":\(JSONLines.array(vector))}\n"
+        }
+        let line = withLine ? [String(record.line)] : []
+        return TSV.row(line + [TSV.field(record.text)] + vector.map(JSONLines.number))
+    }
+
+    /// One text's token vectors `[T, D]`: a JSON line with `tokens` and `embeddings`, or in TSV one
+    /// line per token (text number, token, values).
+    static func tokenRecord(
+        _ record: InputRecord, _ tokens: [String], _ vectors: Tensor, format: String, withLine: Bool
+    ) -> String {
+        let d = vectors.shape[1]
+        let rows = vectors.withUnsafeBufferPointer { p in
+            (0..<vectors.shape[0]).map { Array(p[$0 * d..<($0 + 1) * d]) }
+        }
+        if format == "jsonl" {
+            let line = withLine ? "\"line\":\(record.line)," : ""
+            let embeddings = rows.map { JSONLines.array($0) }.joined(separator: ",")
+            return
+                "{\(line)\"text\":\(JSONLines.quoted(record.text)),\"tokens\":\(JSONLines.array(tokens)),\"embeddings\":[\(embeddings)]}\n"
+        }
+        return zip(tokens, rows).map { token, row in
+            TSV.row([String(record.line), TSV.field(token)] + row.map(JSONLines.number))
+        }.joined()
     }
 }
 
@@ -116,7 +144,9 @@ func mapLengthError<T>(_ reader: InputReader, _ batch: [InputRecord], _ body: ()
     do {
         return try body()
     } catch let ModelError.textTooLong(index, tokens, limit) {
-        throw CommandError("\(reader.location(of: batch[index].line)) has \(tokens) tokens, more than the limit of \(limit) (without --no-truncate it would be truncated)")
+        throw CommandError(
+            "\(reader.location(of: batch[index].line)) has \(tokens) tokens, more than the limit of \(limit) (without --no-truncate it would be truncated)"
+        )
     }
 }
 
@@ -124,5 +154,6 @@ func mapLengthError<T>(_ reader: InputReader, _ batch: [InputRecord], _ body: ()
 func truncationWarning(truncated: Int, of total: Int, limit: Int) -> String? {
     guard truncated > 0 else { return nil }
     let subject = total == 1 ? "the text was" : "\(truncated) of \(total) texts \(truncated == 1 ? "was" : "were")"
-    return "\(subject) longer than \(limit) tokens and truncated (--max-length sets the limit; --no-truncate makes this an error)"
+    return
+        "\(subject) longer than \(limit) tokens and truncated (--max-length sets the limit; --no-truncate makes this an error)"
 }

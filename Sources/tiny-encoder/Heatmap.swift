@@ -26,7 +26,9 @@ enum Heatmap {
 
     /// The heatmap of `weights` `[T][T]` for `tokens` `[T]`; labels are cut to `labelLimit` characters.
     static func render(weights: [[Float]], tokens: [String], labelLimit: Int = 12) -> String {
-        precondition(weights.count == tokens.count && weights.allSatisfy { $0.count == tokens.count }, "weights must be [T][T] for T tokens")
+        precondition(
+            weights.count == tokens.count && weights.allSatisfy { $0.count == tokens.count },
+            "weights must be [T][T] for T tokens")
         let labels = tokens.map { shortLabel($0, width: labelLimit) }
         let labelWidth = labels.map(\.count).max() ?? 0
         let height = labelWidth

@@ -142,7 +142,9 @@ final class InputReader {
                     skippedLines.append(lineNumber)
                     continue
                 }
-                throw CommandError("\(location(of: lineNumber)) is not valid UTF-8 (\(InputReader.describeInvalidUTF8(line))); fix the input or pass --skip-invalid to leave such lines out")
+                throw CommandError(
+                    "\(location(of: lineNumber)) is not valid UTF-8 (\(InputReader.describeInvalidUTF8(line))); fix the input or pass --skip-invalid to leave such lines out"
+                )
             }
             if skipBlank && text.allSatisfy(\.isWhitespace) { continue }
             switch format {
@@ -156,7 +158,9 @@ final class InputReader {
                         skippedLines.append(lineNumber)
                         continue
                     }
-                    throw CommandError("\(location(of: lineNumber)) is not a JSON object with a \"text\" string; fix the input or pass --skip-invalid to leave such lines out")
+                    throw CommandError(
+                        "\(location(of: lineNumber)) is not a JSON object with a \"text\" string; fix the input or pass --skip-invalid to leave such lines out"
+                    )
                 }
                 return InputRecord(text: value, line: lineNumber, byteCount: consumed)
             }
@@ -234,7 +238,9 @@ extension InputReader {
     /// `shard` (all of them without one), checking for Ctrl-C between batches and updating
     /// `progress`. Batch boundaries depend only on the input, so every shard of a run agrees.
     /// - Returns: the number of texts read, in all shards.
-    func forEachBatch(size: Int, shard: Shard?, progress: Progress, _ body: ([InputRecord]) throws -> Void) throws -> Int {
+    func forEachBatch(size: Int, shard: Shard?, progress: Progress, _ body: ([InputRecord]) throws -> Void) throws
+        -> Int
+    {
         var batchNumber = 0
         var read = 0
         var processed = 0
@@ -268,6 +274,7 @@ extension InputReader {
         let more = skippedLines.count > 5 ? ", …" : ""
         let what = skippedLines.count == 1 ? "line" : "lines"
         let invalid = format == .text ? "not valid UTF-8" : "not UTF-8 JSON objects with a \"text\" string"
-        return "left out \(skippedLines.count) \(what) of \(sourceName) that \(skippedLines.count == 1 ? "was" : "were") \(invalid) (\(what) \(shown)\(more))"
+        return
+            "left out \(skippedLines.count) \(what) of \(sourceName) that \(skippedLines.count == 1 ? "was" : "were") \(invalid) (\(what) \(shown)\(more))"
     }
 }

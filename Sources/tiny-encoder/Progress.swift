@@ -56,7 +56,9 @@ final class Progress {
 
     private func draw(final: Bool) {
         shown = true
-        let line = Progress.format(items: items, bytes: bytes, totalBytes: totalBytes, elapsed: Date().timeIntervalSince(startTime), unit: unit, final: final)
+        let line = Progress.format(
+            items: items, bytes: bytes, totalBytes: totalBytes, elapsed: Date().timeIntervalSince(startTime),
+            unit: unit, final: final)
         if terminal {
             writeAll(2, Array(("\r" + line + "\u{1B}[K" + (final ? "\n" : "")).utf8))
             Progress.lineDrawn.store(!final, ordering: .relaxed)
@@ -95,7 +97,8 @@ final class Progress {
     /// "0:07", "1:02:03".
     static func duration(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+        return s >= 3600
+            ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
     }
 
     /// "1,234,567".

@@ -20,15 +20,21 @@ enum SearchCommand: Subcommand {
         """
     static let examples = [
         ("search a file directly", "tiny-encoder search --corpus faq.txt --top 3 \"how do I reset my password\""),
-        ("embed once, search many times", "tiny-encoder embed --file faq.txt --output faq.emb\n  tiny-encoder search --index faq.emb \"forgot password\""),
+        (
+            "embed once, search many times",
+            "tiny-encoder embed --file faq.txt --output faq.emb\n  tiny-encoder search --index faq.emb \"forgot password\""
+        ),
     ]
     static let options =
         SharedOptions.modelOptions + [
             .value("--corpus", aliases: ["-c"], placeholder: "FILE", help: "the texts to search, one per line"),
-            .value("--index", aliases: ["-i"], placeholder: "FILE", help: "embeddings saved by 'embed --output FILE.emb' (repeatable)", repeatable: true),
+            .value(
+                "--index", aliases: ["-i"], placeholder: "FILE",
+                help: "embeddings saved by 'embed --output FILE.emb' (repeatable)", repeatable: true),
             .value("--top", aliases: ["-k"], placeholder: "K", help: "how many results (default 10)"),
             SharedOptions.input, SharedOptions.skipInvalid,
-            SharedOptions.format(["table", "jsonl", "tsv"]), SharedOptions.output, SharedOptions.progress, SharedOptions.quiet,
+            SharedOptions.format(["table", "jsonl", "tsv"]), SharedOptions.output, SharedOptions.progress,
+            SharedOptions.quiet,
         ]
 
     struct Result {
@@ -45,27 +51,39 @@ enum SearchCommand: Subcommand {
         let corpus = arguments.value("corpus")
         let indexes = arguments.allValues("index")
         guard arguments.positionals.count == 1 else {
-            throw UsageError(arguments.positionals.isEmpty ? "search needs a QUERY" : "search takes one QUERY (quote it), got \(arguments.positionals.count) arguments")
+            throw UsageError(
+                arguments.positionals.isEmpty
+                    ? "search needs a QUERY"
+                    : "search takes one QUERY (quote it), got \(arguments.positionals.count) arguments")
         }
         let query = arguments.positionals[0]
         guard corpus != nil || !indexes.isEmpty else { throw UsageError("search needs --corpus FILE or --index FILE") }
-        let inputFormat = InputFormat(rawValue: try arguments.choice("input", InputFormat.allCases.map(\.rawValue)) ?? "text")!
+        let inputFormat = InputFormat(
+            rawValue: try arguments.choice("input", InputFormat.allCases.map(\.rawValue)) ?? "text")!
 
         let results: [Result]
         if indexes.isEmpty {
-            let reader = try InputReader(path: corpus, format: inputFormat, skipInvalid: arguments.flag("skip-invalid"), skipBlank: true)
-            guard try reader.prefetch(options.batchSize) else { throw CommandError(reader.noTextsMessage(to: "search")) }
+            let reader = try InputReader(
+                path: corpus, format: inputFormat, skipInvalid: arguments.flag("skip-invalid"), skipBlank: true)
+            guard try reader.prefetch(options.batchSize) else {
+                throw CommandError(reader.noTextsMessage(to: "search"))
+            }
             let encoder = try arguments.loadEncoder()
             let queryVector = try encoder.embed([query], options: options)[0].vector
-            results = try searchCorpus(reader, query: queryVector, k: k, encoder: encoder, options: options, progress: Progress(mode: progressMode, totalBytes: reader.totalBytes))
+            results = try searchCorpus(
+                reader, query: queryVector, k: k, encoder: encoder, options: options,
+                progress: Progress(mode: progressMode, totalBytes: reader.totalBytes))
             if !arguments.flag("quiet"), let warning = reader.skippedWarning { Diagnostics.warning(warning) }
         } else {
             let files = try indexes.map { path in
-                do { return try EmbeddingIndex(contentsOf: URL(fileURLWithPath: path)) } catch let error as EmbeddingIndexError { throw CommandError(error.description) }
+                do { return try EmbeddingIndex(contentsOf: URL(fileURLWithPath: path)) } catch let error
+                    as EmbeddingIndexError
+                { throw CommandError(error.description) }
             }
             if files.contains(where: { !$0.hasTexts }) {
                 guard corpus != nil, files.count == 1 else {
-                    throw UsageError(".npy files hold no texts: give one .npy --index with the --corpus it was made from")
+                    throw UsageError(
+                        ".npy files hold no texts: give one .npy --index with the --corpus it was made from")
                 }
             }
             let encoder = try arguments.loadEncoder()
@@ -77,7 +95,9 @@ enum SearchCommand: Subcommand {
             for (rank, result) in results.enumerated() {
                 switch format {
                 case "jsonl":
-                    out.write("{\"rank\":\(rank + 1),\"score\":\(JSONLines.number(result.score)),\"line\":\(result.line),\"text\":\(JSONLines.quoted(result.text))}\n")
+                    out.write(
+                        "{\"rank\":\(rank + 1),\"score\":\(JSONLines.number(result.score)),\"line\":\(result.line),\"text\":\(JSONLines.quoted(result.text))}\n"
+                    )
                 case "tsv":
                     out.write(TSV.row([JSONLines.number(result.score), String(result.line), TSV.field(result.text)]))
                 default:
@@ -90,13 +110,16 @@ enum SearchCommand: Subcommand {
 
     /// Embeds the corpus batch by batch, keeping the best `k`.
     static func searchCorpus(
-        _ reader: InputReader, query: [Float], k: Int, encoder: SentenceEncoder, options: EmbeddingOptions, progress: Progress
+        _ reader: InputReader, query: [Float], k: Int, encoder: SentenceEncoder, options: EmbeddingOptions,
+        progress: Progress
     ) throws -> [Result] {
         var top = TopMatches(k: k)
         var kept: [Int: InputRecord] = [:]
         var ordinal = 0
         let read = try reader.forEachBatch(size: options.batchSize, shard: nil, progress: progress) { batch in
-            let embeddings = try mapLengthError(reader, batch) { try encoder.embed(batch.map(\.text), options: options) }
+            let embeddings = try mapLengthError(reader, batch) {
+                try encoder.embed(batch.map(\.text), options: options)
+            }
             for (record, embedding) in zip(batch, embeddings) {
                 top.offer(SimilarityMatch(index: ordinal, score: cosineSimilarity(query, embedding.vector)))
                 kept[ordinal] = record
@@ -112,14 +135,18 @@ enum SearchCommand: Subcommand {
 
     /// Ranks saved embeddings, leaving out blank texts as `--corpus` does; texts come from the
     /// files, or for an .npy from `corpus`.
-    static func searchIndexes(_ files: [EmbeddingIndex], query: [Float], k: Int, corpus: String?, corpusFormat: InputFormat) throws -> [Result] {
+    static func searchIndexes(
+        _ files: [EmbeddingIndex], query: [Float], k: Int, corpus: String?, corpusFormat: InputFormat
+    ) throws -> [Result] {
         // An .npy holds no texts: row i is the i-th text of the corpus, read as 'embed' read it.
         var corpusTexts: [InputRecord] = []
         if let corpus, let file = files.first, !file.hasTexts {
             let reader = try InputReader(path: corpus, format: corpusFormat, skipInvalid: false)
             while let record = try reader.next() { corpusTexts.append(record) }
             guard corpusTexts.count == file.count else {
-                throw CommandError("the index has \(file.count) embeddings but \(corpus) has \(corpusTexts.count) texts; was it made from another file?")
+                throw CommandError(
+                    "the index has \(file.count) embeddings but \(corpus) has \(corpusTexts.count) texts; was it made from another file?"
+                )
             }
         }
         var top = TopMatches(k: k)
@@ -140,7 +167,9 @@ enum SearchCommand: Subcommand {
         return top.matches.map { match in
             let f = offsets.lastIndex { $0 <= match.index }!
             let i = match.index - offsets[f]
-            if !files[f].hasTexts { return Result(score: match.score, line: corpusTexts[i].line, text: corpusTexts[i].text) }
+            if !files[f].hasTexts {
+                return Result(score: match.score, line: corpusTexts[i].line, text: corpusTexts[i].text)
+            }
             return Result(score: match.score, line: files[f].line(at: i), text: files[f].text(at: i) ?? "")
         }
     }
@@ -152,7 +181,9 @@ enum SearchCommand: Subcommand {
         func pad(_ s: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - s.count)) + s }
         var out = pad("rank", rankWidth) + "   score  " + pad("line", lineWidth) + "  text\n"
         for (rank, r) in results.enumerated() {
-            out += pad(String(rank + 1), rankWidth) + "  " + pad(String(format: "%.4f", r.score), 6) + "  " + pad(String(r.line), lineWidth) + "  "
+            out +=
+                pad(String(rank + 1), rankWidth) + "  " + pad(String(format: "%.4f", r.score), 6) + "  "
+                + pad(String(r.line), lineWidth) + "  "
                 + shortLabel(r.text, width: 100) + "\n"
         }
         return out

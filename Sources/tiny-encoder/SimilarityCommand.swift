@@ -14,7 +14,10 @@ enum SimilarityCommand: Subcommand {
         --format tsv: a header row of the texts, then one row per text.
         """
     static let examples = [
-        ("three sentences", "tiny-encoder similarity \"A man is playing a guitar.\" \"Someone plays an instrument.\" \"The stock market fell today.\""),
+        (
+            "three sentences",
+            "tiny-encoder similarity \"A man is playing a guitar.\" \"Someone plays an instrument.\" \"The stock market fell today.\""
+        ),
         ("every pair of lines of a file, as TSV", "tiny-encoder similarity --format tsv --file pairs.txt"),
     ]
     static let options =
@@ -30,7 +33,10 @@ enum SimilarityCommand: Subcommand {
         var records: [InputRecord] = []
         while let record = try reader.next() { records.append(record) }
         guard records.count >= 2 else {
-            throw CommandError(records.isEmpty ? "no texts: \(reader.sourceName) is empty" : "similarity needs at least two texts, \(reader.sourceName) has one")
+            throw CommandError(
+                records.isEmpty
+                    ? "no texts: \(reader.sourceName) is empty"
+                    : "similarity needs at least two texts, \(reader.sourceName) has one")
         }
         let encoder = try arguments.loadEncoder()
         let texts = records.map(\.text)
@@ -44,7 +50,9 @@ enum SimilarityCommand: Subcommand {
                 }
             case "tsv":
                 out.write(TSV.row([""] + texts.map(TSV.field)))
-                for (text, row) in zip(texts, matrix) { out.write(TSV.row([TSV.field(text)] + row.map(JSONLines.number))) }
+                for (text, row) in zip(texts, matrix) {
+                    out.write(TSV.row([TSV.field(text)] + row.map(JSONLines.number)))
+                }
             default:
                 out.write(table(texts: texts, matrix: matrix))
             }
@@ -52,7 +60,9 @@ enum SimilarityCommand: Subcommand {
         if !arguments.flag("quiet") {
             let limit = min(options.maxLength ?? encoder.maxLength, encoder.maxLength)
             let truncated = embeddings.filter { $0.truncatedCount > 0 }.count
-            if let warning = truncationWarning(truncated: truncated, of: texts.count, limit: limit) { Diagnostics.warning(warning) }
+            if let warning = truncationWarning(truncated: truncated, of: texts.count, limit: limit) {
+                Diagnostics.warning(warning)
+            }
             if let warning = reader.skippedWarning { Diagnostics.warning(warning) }
         }
     }

@@ -16,13 +16,18 @@ enum TokenizeCommand: Subcommand {
         """
     static let examples = [
         ("one sentence", "tiny-encoder tokenize \"Tokenization isn't hard.\""),
-        ("count tokens per line of a file", "tiny-encoder tokenize --format tsv --file notes.txt | cut -f3 | awk '{print NF}'"),
+        (
+            "count tokens per line of a file",
+            "tiny-encoder tokenize --format tsv --file notes.txt | cut -f3 | awk '{print NF}'"
+        ),
     ]
-    static let options = [
-        SharedOptions.model, SharedOptions.maxLength, SharedOptions.noTruncate, SharedOptions.batchSize,
-    ] + SharedOptions.inputOptions + [
-        SharedOptions.format(["jsonl", "tsv"]), SharedOptions.output, SharedOptions.shard, SharedOptions.progress, SharedOptions.quiet,
-    ]
+    static let options =
+        [
+            SharedOptions.model, SharedOptions.maxLength, SharedOptions.noTruncate, SharedOptions.batchSize,
+        ] + SharedOptions.inputOptions + [
+            SharedOptions.format(["jsonl", "tsv"]), SharedOptions.output, SharedOptions.shard, SharedOptions.progress,
+            SharedOptions.quiet,
+        ]
 
     static func run(_ arguments: ParsedArguments) throws {
         let format = try arguments.format(["jsonl", "tsv"])
@@ -50,7 +55,8 @@ enum TokenizeCommand: Subcommand {
                     if encoding.truncatedCount > 0 {
                         guard truncate else {
                             throw CommandError(
-                                "\(reader.location(of: record.line)) has \(encoding.ids.count + encoding.truncatedCount) tokens, more than the limit of \(limit) (without --no-truncate it would be truncated)")
+                                "\(reader.location(of: record.line)) has \(encoding.ids.count + encoding.truncatedCount) tokens, more than the limit of \(limit) (without --no-truncate it would be truncated)"
+                            )
                         }
                         truncated += 1
                     }
@@ -65,7 +71,8 @@ enum TokenizeCommand: Subcommand {
                             TSV.row(
                                 line + [
                                     TSV.field(record.text), encoding.tokens.map(TSV.field).joined(separator: " "),
-                                    encoding.ids.map(String.init).joined(separator: " "), String(encoding.truncatedCount),
+                                    encoding.ids.map(String.init).joined(separator: " "),
+                                    String(encoding.truncatedCount),
                                 ]))
                     }
                 }
@@ -76,7 +83,9 @@ enum TokenizeCommand: Subcommand {
         }
         progress.finish()
         if !arguments.flag("quiet") {
-            if let warning = truncationWarning(truncated: truncated, of: total, limit: limit) { Diagnostics.warning(warning) }
+            if let warning = truncationWarning(truncated: truncated, of: total, limit: limit) {
+                Diagnostics.warning(warning)
+            }
             if let warning = reader.skippedWarning { Diagnostics.warning(warning) }
         }
     }

@@ -41,7 +41,9 @@ struct ArgumentParserTests {
     }
 
     @Test func unknownOptionSuggestsTheClosestName() {
-        #expect(throws: UsageError("unknown option '--batchsize' (did you mean '--batch-size'?)")) { try parser.parse(["--batchsize", "3"]) }
+        #expect(throws: UsageError("unknown option '--batchsize' (did you mean '--batch-size'?)")) {
+            try parser.parse(["--batchsize", "3"])
+        }
         #expect(throws: UsageError("unknown option '--zzzzzzzz'")) { try parser.parse(["--zzzzzzzz"]) }
         #expect(throws: UsageError("unknown option '-x'")) { try parser.parse(["-x"]) }
     }
@@ -65,8 +67,12 @@ struct ArgumentParserTests {
 
     @Test func integersAreCheckedAgainstTheirRange() throws {
         let parsed = try parser.parse(["--batch-size", "0", "--top", "abc"])
-        #expect(throws: UsageError("--batch-size must be at least 1, got 0")) { try parsed.integer("batch-size", in: 1...Int.max) }
-        #expect(throws: UsageError("--batch-size must be between 1 and 64, got 0")) { try parsed.integer("batch-size", in: 1...64) }
+        #expect(throws: UsageError("--batch-size must be at least 1, got 0")) {
+            try parsed.integer("batch-size", in: 1...Int.max)
+        }
+        #expect(throws: UsageError("--batch-size must be between 1 and 64, got 0")) {
+            try parsed.integer("batch-size", in: 1...64)
+        }
         #expect(throws: UsageError("--top needs an integer, got 'abc'")) { try parsed.integer("top") }
         #expect(try parsed.integer("format") == nil)
         #expect(try parser.parse(["--top", "7"]).integer("top", in: 1...10) == 7)
@@ -74,7 +80,9 @@ struct ArgumentParserTests {
 
     @Test func choicesNameTheAlternatives() throws {
         let parsed = try parser.parse(["--format", "xml"])
-        #expect(throws: UsageError("--format must be one of jsonl, tsv; got 'xml'")) { try parsed.choice("format", ["jsonl", "tsv"]) }
+        #expect(throws: UsageError("--format must be one of jsonl, tsv; got 'xml'")) {
+            try parsed.choice("format", ["jsonl", "tsv"])
+        }
         #expect(try parser.parse(["--format", "tsv"]).choice("format", ["jsonl", "tsv"]) == "tsv")
     }
 

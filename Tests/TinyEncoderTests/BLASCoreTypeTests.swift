@@ -3,7 +3,8 @@ import Testing
 
 struct BLASCoreTypeTests {
     @Test func recommendsFromTheCPUFlags() {
-        let avx512 = "processor\t: 0\nflags\t\t: fpu vme sse sse2 avx avx2 avx512f avx512dq\n\nprocessor\t: 1\nflags\t\t: fpu avx512f\n"
+        let avx512 =
+            "processor\t: 0\nflags\t\t: fpu vme sse sse2 avx avx2 avx512f avx512dq\n\nprocessor\t: 1\nflags\t\t: fpu avx512f\n"
         let avx2 = "flags\t\t: fpu sse sse2 avx avx2 fma\n"
         let old = "flags\t\t: fpu sse sse2 sse3\n"
         #expect(BLASInfo.recommendedCoreType(cpuinfo: avx512) == "SkylakeX")

@@ -9,12 +9,15 @@ enum CommandRunner {
         var stdoutData: Data
         var stderr: String
         var stdout: String { String(decoding: stdoutData, as: UTF8.self) }
-        var stdoutLines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
+        var stdoutLines: [String] {
+            stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        }
         var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
     }
 
     /// The repository, from this file's path.
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     /// `tiny-encoder` in the folder of the running test executable, else `<repo>/.build/debug`.
     static let binary: URL? = {
@@ -41,7 +44,8 @@ enum CommandRunner {
     static func run(
         _ arguments: [String], stdin: Data = Data(), environment: [String: String] = [:], directory: URL? = nil
     ) throws -> Result {
-        let binary = try #require(binary, "tiny-encoder is not built next to the tests; run 'swift build --build-tests' first")
+        let binary = try #require(
+            binary, "tiny-encoder is not built next to the tests; run 'swift build --build-tests' first")
         let scratch = try TemporaryFolder()
         let inputURL = scratch.url.appendingPathComponent("stdin")
         let outURL = scratch.url.appendingPathComponent("stdout")
@@ -80,14 +84,17 @@ enum CommandRunner {
 /// absent, unless `TINY_ENCODER_ALLOW_MISSING_MODEL=1`: then they are skipped, with a note on stderr.
 enum RealModel {
     static let directory = CommandRunner.repository.appendingPathComponent("weights/all-MiniLM-L6-v2")
-    static let isPresent = FileManager.default.fileExists(atPath: directory.appendingPathComponent("model.safetensors").path)
+    static let isPresent = FileManager.default.fileExists(
+        atPath: directory.appendingPathComponent("model.safetensors").path)
     static let allowMissing = ProcessInfo.processInfo.environment["TINY_ENCODER_ALLOW_MISSING_MODEL"] == "1"
 
     /// Whether model tests run: the model is here, or its absence must fail them.
     static let shouldRun: Bool = {
         if !isPresent && allowMissing {
             FileHandle.standardError.write(
-                Data("⚠️  SKIPPING tiny-encoder model tests: \(directory.path) is missing (TINY_ENCODER_ALLOW_MISSING_MODEL=1); run 'make model'\n".utf8))
+                Data(
+                    "⚠️  SKIPPING tiny-encoder model tests: \(directory.path) is missing (TINY_ENCODER_ALLOW_MISSING_MODEL=1); run 'make model'\n"
+                        .utf8))
         }
         return isPresent || !allowMissing
     }()
@@ -96,7 +103,8 @@ enum RealModel {
     static func arguments() throws -> [String] {
         try #require(
             isPresent,
-            "the model is missing at \(directory.path): run 'make model' (or set TINY_ENCODER_ALLOW_MISSING_MODEL=1 to skip these tests)")
+            "the model is missing at \(directory.path): run 'make model' (or set TINY_ENCODER_ALLOW_MISSING_MODEL=1 to skip these tests)"
+        )
         return ["--model", directory.path]
     }
 }
@@ -127,5 +135,7 @@ final class TemporaryFolder {
 
 /// Parses one line of JSON output as an object.
 func jsonObject(_ line: String) throws -> [String: Any] {
-    try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not a JSON object: \(line.prefix(200))")
+    try #require(
+        try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+        "not a JSON object: \(line.prefix(200))")
 }

@@ -7,8 +7,11 @@ import Testing
 struct EmbedCommandTests {
     @Test func jsonlHasOneUnitVectorPerTextInOrderAndEscapesExactly() throws {
         let tricky = "quote \" backslash \\ tab \t bell \u{07} emoji 😀 中文\nsecond line"
-        let input = ["plain text", tricky, "{\"text\": \"not json input\"}"].map { "{\"text\": \(jsonString($0))}" }.joined(separator: "\n") + "\n\n"
-        let result = try CommandRunner.run(["embed", "--input", "jsonl"] + RealModel.arguments(), stdin: Data(input.utf8))
+        let input =
+            ["plain text", tricky, "{\"text\": \"not json input\"}"].map { "{\"text\": \(jsonString($0))}" }.joined(
+                separator: "\n") + "\n\n"
+        let result = try CommandRunner.run(
+            ["embed", "--input", "jsonl"] + RealModel.arguments(), stdin: Data(input.utf8))
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.isEmpty)
         let lines = result.stdoutLines
@@ -27,14 +30,16 @@ struct EmbedCommandTests {
 
     @Test func tsvFromStdinLinesMatchesArgumentsAndNoNormalizeChangesLength() throws {
         let model = try RealModel.arguments()
-        let piped = try CommandRunner.run(["embed", "--format", "tsv"] + model, stdin: Data("a cat\r\n\ttab first\\n\nlast without newline".utf8))
+        let piped = try CommandRunner.run(
+            ["embed", "--format", "tsv"] + model, stdin: Data("a cat\r\n\ttab first\\n\nlast without newline".utf8))
         #expect(piped.status == 0, "\(piped.stderr)")
         let rows = piped.stdoutLines.map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
         #expect(rows.count == 3)
         #expect(rows.map { String($0[0]) } == ["a cat", "\\ttab first\\\\n", "last without newline"])
         #expect(rows.allSatisfy { $0.count == 385 })
         let argument = try CommandRunner.run(["embed", "--format", "tsv", "--no-normalize"] + model + ["a cat"])
-        let raw = try #require(argument.stdoutLines.first?.split(separator: "\t").dropFirst().map { Double(String($0))! })
+        let raw = try #require(
+            argument.stdoutLines.first?.split(separator: "\t").dropFirst().map { Double(String($0))! })
         let normalized = rows[0].dropFirst().map { Double(String($0))! }
         let norm = raw.reduce(0) { $0 + $1 * $1 }.squareRoot()
         #expect(abs(norm - 1) > 0.01)
@@ -62,7 +67,8 @@ struct EmbedCommandTests {
         #expect(skipped.stdoutLines.map { $0.prefix { $0 != "\t" } } == ["good one", "good two"])
         #expect(skipped.stderrLines.count == 1)
         #expect(skipped.stderr.contains("warning: left out 1 line of stdin") && skipped.stderr.contains("(line 2)"))
-        let json = try CommandRunner.run(["embed", "--input", "jsonl"] + model, stdin: Data("{\"text\": \"ok\"}\n[1, 2]\n".utf8))
+        let json = try CommandRunner.run(
+            ["embed", "--input", "jsonl"] + model, stdin: Data("{\"text\": \"ok\"}\n[1, 2]\n".utf8))
         #expect(json.status == 1)
         #expect(json.stderr.contains("stdin line 2 is not a JSON object with a \"text\" string"))
     }
@@ -78,7 +84,10 @@ struct EmbedCommandTests {
         let long = "one two three four five six seven eight"
         let truncated = try CommandRunner.run(["tokenize", "--max-length", "5"] + model + [long, long, "short"])
         #expect(truncated.status == 0)
-        #expect(truncated.stderrLines == ["tiny-encoder: warning: 2 of 3 texts were longer than 5 tokens and truncated (--max-length sets the limit; --no-truncate makes this an error)"])
+        #expect(
+            truncated.stderrLines == [
+                "tiny-encoder: warning: 2 of 3 texts were longer than 5 tokens and truncated (--max-length sets the limit; --no-truncate makes this an error)"
+            ])
         let first = try jsonObject(truncated.stdoutLines[0])
         #expect(first["tokens"] as? [String] == ["[CLS]", "one", "two", "three", "[SEP]"])
         #expect(first["truncated"] as? Int == 5)
@@ -88,7 +97,10 @@ struct EmbedCommandTests {
         #expect(quiet.status == 0 && quiet.stderr.isEmpty)
         let refused = try CommandRunner.run(["embed", "--max-length", "5", "--no-truncate"] + model + ["short", long])
         #expect(refused.status == 1)
-        #expect(refused.stderr == "tiny-encoder: error: argument 2 has 10 tokens, more than the limit of 5 (without --no-truncate it would be truncated)\n")
+        #expect(
+            refused.stderr
+                == "tiny-encoder: error: argument 2 has 10 tokens, more than the limit of 5 (without --no-truncate it would be truncated)\n"
+        )
     }
 
     @Test func outputIsAtomicAFailedRunKeepsTheOldFile() throws {
@@ -115,7 +127,8 @@ struct EmbedCommandTests {
         var merged: [Int: String] = [:]
         var linesByShard: [[Int]] = []
         for k in 0..<2 {
-            let shard = try CommandRunner.run(["embed", "--format", "tsv", "--batch-size", "2", "--shard", "\(k)/2", "--file", corpus] + model)
+            let shard = try CommandRunner.run(
+                ["embed", "--format", "tsv", "--batch-size", "2", "--shard", "\(k)/2", "--file", corpus] + model)
             #expect(shard.status == 0, "\(shard.stderr)")
             var lines: [Int] = []
             for row in shard.stdoutLines {
@@ -130,7 +143,9 @@ struct EmbedCommandTests {
         let wholeRows = whole.stdoutLines.map { $0.split(separator: "\t") }
         #expect(mergedRows.map { $0[0] } == wholeRows.map { $0[0] })
         for (a, b) in zip(mergedRows, wholeRows) {
-            for (x, y) in zip(a.dropFirst(), b.dropFirst()) { #expect(abs(Float(String(x))! - Float(String(y))!) < 1e-5) }
+            for (x, y) in zip(a.dropFirst(), b.dropFirst()) {
+                #expect(abs(Float(String(x))! - Float(String(y))!) < 1e-5)
+            }
         }
     }
 

@@ -9,7 +9,8 @@ struct EmbeddingIndexTests {
     func write(_ format: EmbeddingFileFormat, in folder: TemporaryFolder) throws -> URL {
         let url = folder.url.appendingPathComponent("index.\(format.rawValue)")
         try writeAtomically(to: url) { handle in
-            let writer = try EmbeddingIndexWriter(handle: handle, format: format, dimension: 3, metadata: ["model": "test"])
+            let writer = try EmbeddingIndexWriter(
+                handle: handle, format: format, dimension: 3, metadata: ["model": "test"])
             for (i, (v, t)) in zip(vectors, texts).enumerated() { try writer.append(v, text: t, line: 10 + i) }
             try writer.finish()
         }
@@ -30,14 +31,18 @@ struct EmbeddingIndexTests {
         let best = try index.nearest(to: [1, 1, 0], top: 2)
         #expect(best.map(\.index) == [2, 0])
         #expect(try index.nearest(to: [1, 1, 0], top: 2) { $0 != 2 }.map(\.index) == [0, 1])
-        #expect(throws: EmbeddingIndexError.dimensionMismatch(index: 3, query: 2)) { try index.nearest(to: [1, 1], top: 1) }
+        #expect(throws: EmbeddingIndexError.dimensionMismatch(index: 3, query: 2)) {
+            try index.nearest(to: [1, 1], top: 1)
+        }
     }
 
     @Test func embHeaderIsAsDocumented() throws {
         let folder = try TemporaryFolder()
         let bytes = [UInt8](try Data(contentsOf: try write(.emb, in: folder)))
         #expect(Array(bytes[0..<4]) == Array("TEMB".utf8))
-        func u32(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24 }
+        func u32(_ at: Int) -> Int {
+            Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24
+        }
         #expect(u32(4) == 1)  // version
         #expect(u32(8) == 4 && u32(12) == 0)  // N as UInt64
         #expect(u32(16) == 3)  // D
@@ -86,7 +91,9 @@ struct EmbeddingIndexTests {
                 #expect(error.description.contains(url.path))
             }
         }
-        #expect(throws: EmbeddingIndexError.self) { try EmbeddingIndex(contentsOf: folder.url.appendingPathComponent("missing.emb")) }
+        #expect(throws: EmbeddingIndexError.self) {
+            try EmbeddingIndex(contentsOf: folder.url.appendingPathComponent("missing.emb"))
+        }
     }
 
     @Test func formatFromExtension() {

@@ -4,7 +4,8 @@ import Testing
 
 struct JSONLinesTests {
     @Test func escapesWhatJSONRequiresAndRoundTrips() throws {
-        let text = "quote \" backslash \\ slash / tab \t newline \n return \r bell \u{07} nul \u{00} del \u{7F} é 中 😀 \u{2028}"
+        let text =
+            "quote \" backslash \\ slash / tab \t newline \n return \r bell \u{07} nul \u{00} del \u{7F} é 中 😀 \u{2028}"
         let quoted = JSONLines.quoted(text)
         #expect(quoted.contains("\\\""))
         #expect(quoted.contains("\\\\"))
@@ -17,7 +18,10 @@ struct JSONLinesTests {
     }
 
     @Test func floatsAreShortAndRoundTrip() {
-        for x: Float in [0, 1, -1, 0.1, 1e-5, -2.5e-8, .greatestFiniteMagnitude, .leastNormalMagnitude, .leastNonzeroMagnitude, 0.033423536, -0.123456789] {
+        for x: Float in [
+            0, 1, -1, 0.1, 1e-5, -2.5e-8, .greatestFiniteMagnitude, .leastNormalMagnitude, .leastNonzeroMagnitude,
+            0.033423536, -0.123456789,
+        ] {
             let text = JSONLines.number(x)
             #expect(Float(text) == x, "\(x) -> \(text)")
             #expect(text.count <= 15)

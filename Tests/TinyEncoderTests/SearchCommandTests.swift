@@ -18,7 +18,8 @@ struct SearchCommandTests {
         let folder = try TemporaryFolder()
         let corpus = try folder.file("corpus.txt", SearchCommandTests.corpus)
         let query = "Someone performs music with an instrument."
-        let direct = try CommandRunner.run(["search", "--corpus", corpus, "--top", "2", "--format", "jsonl"] + model + [query])
+        let direct = try CommandRunner.run(
+            ["search", "--corpus", corpus, "--top", "2", "--format", "jsonl"] + model + [query])
         #expect(direct.status == 0, "\(direct.stderr)")
         let results = try direct.stdoutLines.map(jsonObject)
         #expect(results.count == 2)
@@ -38,7 +39,8 @@ struct SearchCommandTests {
         #expect(table[0].hasPrefix("rank   score  line  text"))
         #expect(table[1].hasSuffix("2  A man is playing a guitar on stage."))
         #expect(!fromIndex.stdout.contains("  3  \n"))  // the blank line 3 is never a result
-        let tsv = try CommandRunner.run(["search", "--index", index, "--format", "tsv", "--top", "1"] + model + [query])
+        let tsv = try CommandRunner.run(
+            ["search", "--index", index, "--format", "tsv", "--top", "1"] + model + [query])
         let fields = tsv.stdoutLines.first?.split(separator: "\t")
         #expect(fields?.count == 3 && fields?[1] == "2")
         #expect(abs((Double(String(fields?[0] ?? "")) ?? 0) - scores[0]) < 1e-4)
@@ -51,7 +53,10 @@ struct SearchCommandTests {
         #expect(table.status == 0, "\(table.stderr)")
         let lines = table.stdoutLines
         #expect(lines.count == 4)
-        #expect(lines[0].trimmingCharacters(in: .whitespaces).split(separator: " ", omittingEmptySubsequences: true) == ["1", "2", "3"])
+        #expect(
+            lines[0].trimmingCharacters(in: .whitespaces).split(separator: " ", omittingEmptySubsequences: true) == [
+                "1", "2", "3",
+            ])
         #expect(lines[1].hasPrefix("1  A man is playing a guitar.  "))
         #expect(lines.dropFirst().allSatisfy { $0.count == lines[1].count })  // aligned
         #expect(lines[1].contains("1.000"))
@@ -66,7 +71,8 @@ struct SearchCommandTests {
         let result = try CommandRunner.run(["info"] + RealModel.arguments())
         #expect(result.status == 0, "\(result.stderr)")
         for expected in [
-            "6 layers, width 384, 12 heads of 32", "max length    256 tokens", "mean pooling, L2-normalised", "F32", "encoder.layer.5",
+            "6 layers, width 384, 12 heads of 32", "max length    256 tokens", "mean pooling, L2-normalised", "F32",
+            "encoder.layer.5",
             "OpenBLAS", "total", "22,713,216",
         ] {
             #expect(result.stdout.contains(expected), "\(expected)")
@@ -78,7 +84,8 @@ struct SearchCommandTests {
 
     @Test func modelFromTheEnvironment() throws {
         _ = try RealModel.arguments()
-        let result = try CommandRunner.run(["tokenize", "--format", "tsv", "Hello"], environment: ["TINY_ENCODER_MODEL": RealModel.directory.path])
+        let result = try CommandRunner.run(
+            ["tokenize", "--format", "tsv", "Hello"], environment: ["TINY_ENCODER_MODEL": RealModel.directory.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "Hello\t[CLS] hello [SEP]\t101 7592 102\t0\n")
     }
@@ -88,7 +95,8 @@ struct SearchCommandTests {
         let folder = try TemporaryFolder()
         let svg = folder.path("attention.svg")
         let html = folder.path("attention.html")
-        let files = try CommandRunner.run(["attention", "--layer", "1", "--svg", svg, "--html", html] + model + ["The cat sat."])
+        let files = try CommandRunner.run(
+            ["attention", "--layer", "1", "--svg", svg, "--html", html] + model + ["The cat sat."])
         #expect(files.status == 0, "\(files.stderr)")
         let text = try String(contentsOfFile: svg, encoding: .utf8)
         #expect(text.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
@@ -109,7 +117,8 @@ struct SearchCommandTests {
         let rows = lines.filter { $0.hasPrefix("[CLS]  ") || $0.hasPrefix("  cat  ") || $0.hasPrefix("[SEP]  ") }
         #expect(rows.count == 3)
         #expect(lines.contains { $0.contains("░") || $0.contains("▒") || $0.contains("▓") || $0.contains("█") })
-        let jsonl = try CommandRunner.run(["attention", "--format", "jsonl", "--head", "2", "--layer", "-6"] + model + ["The cat sat."])
+        let jsonl = try CommandRunner.run(
+            ["attention", "--format", "jsonl", "--head", "2", "--layer", "-6"] + model + ["The cat sat."])
         let object = try jsonObject(try #require(jsonl.stdoutLines.first))
         #expect(object["layer"] as? Int == 0 && object["head"] as? Int == 2)
         let weights = try #require(object["weights"] as? [[Double]])

@@ -63,7 +63,9 @@ public struct ArgumentParser: Sendable {
                 if let inlineValue {
                     value = inlineValue
                 } else {
-                    guard index < arguments.count else { throw UsageError("\(option.name) needs a value (\(option.placeholder))") }
+                    guard index < arguments.count else {
+                        throw UsageError("\(option.name) needs a value (\(option.placeholder))")
+                    }
                     value = arguments[index]
                     index += 1
                 }
@@ -118,13 +120,17 @@ public struct OptionSpec: Sendable, Equatable {
     }
 
     /// An option with a value.
-    public static func value(_ name: String, aliases: [String] = [], placeholder: String, help: String, repeatable: Bool = false) -> OptionSpec {
-        OptionSpec(name: name, aliases: aliases, kind: .value, placeholder: placeholder, help: help, repeatable: repeatable)
+    public static func value(
+        _ name: String, aliases: [String] = [], placeholder: String, help: String, repeatable: Bool = false
+    ) -> OptionSpec {
+        OptionSpec(
+            name: name, aliases: aliases, kind: .value, placeholder: placeholder, help: help, repeatable: repeatable)
     }
 
     init(name: String, aliases: [String], kind: Kind, placeholder: String, help: String, repeatable: Bool) {
         precondition(name.hasPrefix("--") && name.count > 2, "an option's name starts with --, got '\(name)'")
-        precondition(aliases.allSatisfy { $0.hasPrefix("-") && $0 != "-" && $0 != "--" }, "aliases start with -, got \(aliases)")
+        precondition(
+            aliases.allSatisfy { $0.hasPrefix("-") && $0 != "-" && $0 != "--" }, "aliases start with -, got \(aliases)")
         precondition(!name.contains("="), "an option's name cannot contain '=': \(name)")
         self.name = name
         self.aliases = aliases
@@ -142,7 +148,9 @@ public struct OptionSpec: Sendable, Equatable {
     public func helpLine(width: Int = 26) -> String {
         let spelled = allNames.map { kind == .value ? "\($0) \(placeholder)" : $0 }.joined(separator: ", ")
         let left = "  " + spelled
-        return left.count + 2 <= width ? left.padding(toLength: width, withPad: " ", startingAt: 0) + help : left + "\n" + String(repeating: " ", count: width) + help
+        return left.count + 2 <= width
+            ? left.padding(toLength: width, withPad: " ", startingAt: 0) + help
+            : left + "\n" + String(repeating: " ", count: width) + help
     }
 }
 
@@ -174,7 +182,9 @@ public struct ParsedArguments: Sendable, Equatable {
         guard let text = value(key) else { return nil }
         guard let n = Int(text) else { throw UsageError("--\(key) needs an integer, got '\(text)'") }
         guard range.contains(n) else {
-            if range.upperBound == Int.max { throw UsageError("--\(key) must be at least \(range.lowerBound), got \(n)") }
+            if range.upperBound == Int.max {
+                throw UsageError("--\(key) must be at least \(range.lowerBound), got \(n)")
+            }
             throw UsageError("--\(key) must be between \(range.lowerBound) and \(range.upperBound), got \(n)")
         }
         return n
@@ -242,7 +252,8 @@ func editDistance(_ a: String, _ b: String) -> Int {
     for i in 1...a.count {
         current[0] = i
         for j in stride(from: 1, through: b.count, by: 1) {
-            current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            current[j] = Swift.min(
+                previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
         }
         swap(&previous, &current)
     }
