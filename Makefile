@@ -47,3 +47,12 @@ format:
 
 clean:
 	rm -rf .build
+
+# Each libFuzzer target for FUZZ_SECONDS (default 45 s; 5 targets < 5 min plus the build), with
+# AddressSanitizer, seeded from Fuzz/corpus. Fails on any crash, leak or timeout. Longer runs:
+# scripts/fuzz.sh TARGET SECONDS.
+FUZZ_TARGETS := safetensors config vocabulary tokenizer input
+FUZZ_SECONDS ?= 45
+.PHONY: fuzz-smoke
+fuzz-smoke:
+	@for target in $(FUZZ_TARGETS); do scripts/fuzz.sh $$target $(FUZZ_SECONDS) || exit 1; done

@@ -39,6 +39,13 @@ let package = Package(
         .testTarget(name: "LayersTests", dependencies: ["Layers", "Model"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "TinyEncoderTests", dependencies: ["Model"]),
+        // libFuzzer targets, one per parser (scripts/fuzz.sh builds them with -sanitize=fuzzer,address;
+        // in a normal build each is a do-nothing executable).
+        .executableTarget(name: "fuzz-safetensors", dependencies: ["Model"], path: "Fuzz/SafeTensors"),
+        .executableTarget(name: "fuzz-config", dependencies: ["Model"], path: "Fuzz/Config"),
+        .executableTarget(name: "fuzz-vocabulary", dependencies: ["Model"], path: "Fuzz/Vocabulary"),
+        .executableTarget(name: "fuzz-tokenizer", dependencies: ["Model"], path: "Fuzz/Tokenizer"),
+        .executableTarget(name: "fuzz-input", dependencies: ["Model"], path: "Fuzz/Input"),
     ],
     swiftLanguageModes: [.v6]
 )
