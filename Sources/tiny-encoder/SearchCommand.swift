@@ -70,10 +70,16 @@ enum SearchCommand: Subcommand {
             }
             let encoder = try arguments.loadEncoder()
             let queryVector = try encoder.embed([query], options: options)[0].vector
-            results = try searchCorpus(
+            let searched = try searchCorpus(
                 reader, query: queryVector, k: k, encoder: encoder, options: options,
                 progress: Progress(mode: progressMode, totalBytes: reader.totalBytes))
-            if !arguments.flag("quiet"), let warning = reader.skippedWarning { Diagnostics.warning(warning) }
+            results = searched.results
+            if !arguments.flag("quiet") {
+                let limit = min(options.maxLength ?? encoder.maxLength, encoder.maxLength)
+                let warning = truncationWarning(truncated: searched.truncated, of: searched.count, limit: limit)
+                if let warning { Diagnostics.warning(warning) }
+                if let warning = reader.skippedWarning { Diagnostics.warning(warning) }
+            }
         } else {
             let files = try indexes.map { path in
                 do { return try EmbeddingIndex(contentsOf: URL(fileURLWithPath: path)) } catch let error
@@ -108,11 +114,12 @@ enum SearchCommand: Subcommand {
         }
     }
 
-    /// Embeds the corpus batch by batch, keeping the best `k`.
+    /// Embeds the corpus batch by batch, keeping the best `k`; also counts the texts and the truncated ones.
     static func searchCorpus(
         _ reader: InputReader, query: [Float], k: Int, encoder: SentenceEncoder, options: EmbeddingOptions,
         progress: Progress
-    ) throws -> [Result] {
+    ) throws -> (results: [Result], count: Int, truncated: Int) {
+        var truncated = 0
         var top = TopMatches(k: k)
         var kept: [Int: InputRecord] = [:]
         var ordinal = 0
@@ -121,6 +128,7 @@ enum SearchCommand: Subcommand {
                 try encoder.embed(batch.map(\.text), options: options)
             }
             for (record, embedding) in zip(batch, embeddings) {
+                if embedding.truncatedCount > 0 { truncated += 1 }
                 top.offer(SimilarityMatch(index: ordinal, score: cosineSimilarity(query, embedding.vector)))
                 kept[ordinal] = record
                 ordinal += 1
@@ -130,7 +138,10 @@ enum SearchCommand: Subcommand {
         }
         progress.finish()
         guard read > 0 else { throw CommandError(reader.noTextsMessage(to: "search")) }
-        return top.matches.map { Result(score: $0.score, line: kept[$0.index]!.line, text: kept[$0.index]!.text) }
+        let results = top.matches.map {
+            Result(score: $0.score, line: kept[$0.index]!.line, text: kept[$0.index]!.text)
+        }
+        return (results, ordinal, truncated)
     }
 
     /// Ranks saved embeddings, leaving out blank texts as `--corpus` does; texts come from the
@@ -139,13 +150,19 @@ enum SearchCommand: Subcommand {
         _ files: [EmbeddingIndex], query: [Float], k: Int, corpus: String?, corpusFormat: InputFormat
     ) throws -> [Result] {
         // An .npy holds no texts: row i is the i-th text of the corpus, read as 'embed' read it.
-        var corpusTexts: [InputRecord] = []
-        if let corpus, let file = files.first, !file.hasTexts {
-            let reader = try InputReader(path: corpus, format: corpusFormat, skipInvalid: false)
-            while let record = try reader.next() { corpusTexts.append(record) }
-            guard corpusTexts.count == file.count else {
+        // The corpus is read twice (blank rows, then the winners' texts) so it never sits in memory.
+        let npyCorpus = files.first?.hasTexts == false ? corpus : nil
+        var blankRows = Set<Int>()
+        if let npyCorpus {
+            let reader = try InputReader(path: npyCorpus, format: corpusFormat, skipInvalid: false)
+            var count = 0
+            while let record = try reader.next() {
+                if record.text.allSatisfy(\.isWhitespace) { blankRows.insert(count) }
+                count += 1
+            }
+            guard count == files[0].count else {
                 throw CommandError(
-                    "the index has \(file.count) embeddings but \(corpus) has \(corpusTexts.count) texts; was it made from another file?"
+                    "the index has \(files[0].count) embeddings but \(npyCorpus) has \(count) texts; was it made from another file?"
                 )
             }
         }
@@ -156,7 +173,7 @@ enum SearchCommand: Subcommand {
             let matches: [SimilarityMatch]
             do {
                 matches = try file.nearest(to: query, top: k) { i in
-                    file.hasTexts ? !file.isBlank(at: i) : !corpusTexts[i].text.allSatisfy(\.isWhitespace)
+                    file.hasTexts ? !file.isBlank(at: i) : !blankRows.contains(i)
                 }
             } catch { throw CommandError(error.description) }
             for m in matches { top.offer(SimilarityMatch(index: offset + m.index, score: m.score)) }
@@ -164,11 +181,21 @@ enum SearchCommand: Subcommand {
             offset += file.count
         }
         guard offset > 0 else { throw CommandError("no embeddings to search: the index is empty") }
+        var winners: [Int: InputRecord] = [:]
+        if let npyCorpus {
+            let wanted = Set(top.matches.map(\.index))
+            let reader = try InputReader(path: npyCorpus, format: corpusFormat, skipInvalid: false)
+            var row = 0
+            while let record = try reader.next() {
+                if wanted.contains(row) { winners[row] = record }
+                row += 1
+            }
+        }
         return top.matches.map { match in
             let f = offsets.lastIndex { $0 <= match.index }!
             let i = match.index - offsets[f]
-            if !files[f].hasTexts {
-                return Result(score: match.score, line: corpusTexts[i].line, text: corpusTexts[i].text)
+            if let record = winners[match.index] {
+                return Result(score: match.score, line: record.line, text: record.text)
             }
             return Result(score: match.score, line: files[f].line(at: i), text: files[f].text(at: i) ?? "")
         }

@@ -39,6 +39,11 @@ struct SearchCommandTests {
         #expect(table[0].hasPrefix("rank   score  line  text"))
         #expect(table[1].hasSuffix("2  A man is playing a guitar on stage."))
         #expect(!fromIndex.stdout.contains("  3  \n"))  // the blank line 3 is never a result
+        let npy = folder.path("corpus.npy")
+        #expect(try CommandRunner.run(["embed", "--file", corpus, "--output", npy] + model).status == 0)
+        let fromNpy = try CommandRunner.run(
+            ["search", "--index", npy, "--corpus", corpus, "--top", "3"] + model + [query])
+        #expect(fromNpy.stdout == fromIndex.stdout, "\(fromNpy.stderr)")
         let tsv = try CommandRunner.run(
             ["search", "--index", index, "--format", "tsv", "--top", "1"] + model + [query])
         let fields = tsv.stdoutLines.first?.split(separator: "\t")
