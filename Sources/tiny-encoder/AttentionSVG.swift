@@ -34,14 +34,19 @@ enum AttentionSVG {
         let rows = (heads.count + columns - 1) / columns
         let panelWidth = labelSpace + grid + 28
         let panelHeight = 22 + labelSpace + grid + 20
-        let top = 64.0
-        let width = max(20 + Double(columns) * panelWidth, 480)
+        let top = 84.0
+        // DejaVu Sans averages about 0.6 em per character: wide enough for the explanation line.
+        let width = max(20 + Double(columns) * panelWidth, 560)
         let height = top + Double(rows) * panelHeight + 56
+        let which = heads.count == 1 ? "head \(heads[0])" : "\(heads.count) heads"
+        let title = "Attention weights, layer \(layer) of 0–\(map.layerCount - 1), \(which)"
+        let quote = "“" + shortLabel(text, width: max(20, Int((width - 40) / (13 * 0.6)))) + "”"
         var s = """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(n(width))" height="\(n(height))" viewBox="0 0 \(n(width)) \(n(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">
             <rect width="100%" height="100%" fill="#ffffff"/>
-            <text x="20" y="26" font-size="16" font-weight="bold" fill="#111">\(escape("Attention, layer \(layer) of 0–\(map.layerCount - 1): “\(shortLabel(text, width: 70))”"))</text>
-            <text x="20" y="46" font-size="12" fill="#444">rows: attending token (query) · columns: attended-to token (key) · each row sums to 1</text>
+            <text x="20" y="26" font-size="16" font-weight="bold" fill="#111">\(escape(title))</text>
+            <text x="20" y="46" font-size="13" fill="#111">\(escape(quote))</text>
+            <text x="20" y="66" font-size="12" fill="#555">rows: attending token (query) · columns: attended-to token (key) · rows sum to 1</text>
 
             """
         for (p, head) in heads.enumerated() {
