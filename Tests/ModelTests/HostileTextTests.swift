@@ -130,6 +130,36 @@ struct HostileTextTests {
         #expect(worst < 1e-5, "empty texts differ by up to \(worst)")
     }
 
+    /// Regression: Foundation's NFD is quadratic in its string's length, and accent stripping gave
+    /// it whole texts (1 MB of "é" took hours). Runs are now cut at safe points; the result is the
+    /// same as word by word.
+    @Test func accentedTextIsTokenizedInLinearTime() throws {
+        let tokenizer = try Self.tokenizer()
+        #if DEBUG
+            let count = 100_000
+        #else
+            let count = 1_000_000
+        #endif
+        let clock = ContinuousClock()
+        let start = clock.now
+        // No ASCII at all: one word of `count` code points, longer than 100, so [UNK].
+        #expect(pieces(String(repeating: "é", count: count), tokenizer) == ["[UNK]"])
+        let elapsed = clock.now - start
+        print("hostile text: \(count) × \"é\" tokenized in \(elapsed)")
+        #expect(elapsed < .seconds(30))
+
+        // Cutting the runs changes nothing: thousands of accented words joined by U+3000 (a
+        // non-ASCII space) give the concatenation of each word's pieces.
+        let words = ["é", "Hello", "wörld", "Ünaffable", "ÉÉ", "北京", "Ü\u{301}n\u{308}aff", "e\u{301}\u{316}"]
+        let text = (0..<3000).map { words[$0 % words.count] }.joined(separator: "\u{3000}")
+        let expected = (0..<3000).flatMap { pieces(words[$0 % words.count], tokenizer) }
+        #expect(pieces(text, tokenizer) == expected)
+        #expect(expected.prefix(6) == ["e", "hello", "world", "un", "##aff", "##able"])
+        // Only combining marks: no safe point to cut at, still fast.
+        let marks = "a" + String(repeating: "\u{301}\u{316}", count: count / 10)
+        #expect(pieces(marks, tokenizer) == ["a"])
+    }
+
     /// A 5 MB single line of ordinary words. 50 MB was measured by hand (see docs/SECURITY.md);
     /// set TINY_ENCODER_HOSTILE_MB to run another size.
     @Test func aMultiMegabyteSingleLine() throws {

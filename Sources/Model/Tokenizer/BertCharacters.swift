@@ -93,20 +93,30 @@ enum BertCharacters {
     /// Runs of code points known to Unicode 8.0 go through Foundation's NFD (decompositions and
     /// combining classes of assigned code points never change). A later code point is unassigned to
     /// Hugging Face: it stays as it is and, having combining class 0, no mark is reordered across it.
+    ///
+    /// Foundation's NFD (`CFStringNormalize`) moves the rest of its string for every code point
+    /// that expands, so it is quadratic in the string's length (a 50 MB text with accents took
+    /// hours). Runs are therefore cut every ``normalizationRunLength`` code points or so, before a
+    /// code point whose decomposition starts with a starter (combining class 0): canonical
+    /// reordering never crosses such a point, so the output is the same as in one piece.
     static func decomposed(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
         // Nothing below U+00C0 decomposes.
         if scalars.allSatisfy({ $0.value < 0xC0 }) { return scalars }
         var output: [Unicode.Scalar] = []
         output.reserveCapacity(scalars.count)
         var run = String.UnicodeScalarView()
+        var runLength = 0
         func flushRun() {
             guard !run.isEmpty else { return }
             output.append(contentsOf: String(run).decomposedStringWithCanonicalMapping.unicodeScalars)
             run = String.UnicodeScalarView()
+            runLength = 0
         }
         for scalar in scalars {
             if isKnown(scalar) {
+                if runLength >= normalizationRunLength && decomposesToStarter(scalar) { flushRun() }
                 run.append(scalar)
+                runLength += 1
             } else {
                 flushRun()
                 output.append(scalar)
@@ -114,6 +124,19 @@ enum BertCharacters {
         }
         flushRun()
         return output
+    }
+
+    /// The length (in code points) past which ``decomposed(_:)`` cuts a run at the next safe point.
+    static let normalizationRunLength = 1024
+
+    /// Whether the canonical decomposition of `scalar` starts with a starter (combining class 0),
+    /// so that NFD can be cut before it. False for marks and for the few starters that decompose
+    /// to a mark first (Tibetan U+0F73 → U+0F71 U+0F72).
+    static func decomposesToStarter(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value < 0x80 { return true }
+        guard scalar.properties.canonicalCombiningClass == .notReordered else { return false }
+        let first = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars.first
+        return first?.properties.canonicalCombiningClass == .notReordered
     }
 
     /// Appends the lower-case form of one code point, without context (so `Σ` always becomes `σ`,
