@@ -28,7 +28,7 @@ start=$(date +%s)
 "$BIN" train distill --teacher "$TEACHER" --corpus "$WORK/corpus/train.txt" --eval "$WORK/corpus/eval.txt" \
     --output "$WORK/model" --checkpoint-dir "$WORK/checkpoint" \
     --layers 4 --width 256 --heads 4 --ff 1024 --max-length 64 --vocab 5000 \
-    --steps 1200 --batch-size 64 --lr 8e-4 --dropout 0.05 --seed 0 --checkpoint-every 250 \
+    --steps 1300 --batch-size 64 --lr 1.5e-3 --dropout 0 --seed 0 --checkpoint-every 250 \
     --dtype f16 --loss-svg "$WORK/loss.svg" ${RESUME:+--resume} | tee "$WORK/evaluation.txt"
 echo "training took $(( $(date +%s) - start )) s (wall, teacher embeddings included)" | tee -a "$WORK/evaluation.txt" >&2
 
