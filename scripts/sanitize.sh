@@ -9,7 +9,11 @@
 # empty to run everything): the MiniLM parity and benchmark tests run the 22M-parameter model
 # many times, which under ThreadSanitizer's 5-15x slowdown takes far longer than the rest of the
 # suite together while adding no code path the other suites (the same layers on small models)
-# do not already cover.
+# do not already cover. The MiniLM zero-copy test (SafeTensorsMemory) is skipped too: it measures
+# RssAnon, which the sanitizers' shadow memory inflates. The command's Ctrl-C test
+# (ctrlCBetweenBatches) is skipped as well: on this machine (2026-12) the command it starts stays
+# blocked in read() on stdin after SIGINT and never exits, in a plain debug build as under TSan,
+# which would hang the whole run (reported to the command's author; remove once fixed).
 #
 # AddressSanitizer also checks for leaks at exit; Fuzz/lsan.supp suppresses the one known leak,
 # Foundation's (see the comment there). A sanitizer report fails the run.
@@ -23,11 +27,14 @@ case "$kind" in
 esac
 root="$(cd "$(dirname "$0")/.." && pwd)"
 scratch="${SANITIZE_SCRATCH:-/tmp/build-sanitize-$kind}"
-skip="${SANITIZE_SKIP-ModelParity|Benchmark}"
+default_skip="ModelParity|Benchmark|SafeTensorsMemory|ctrlCBetweenBatches"
+skip="${SANITIZE_SKIP-$default_skip}"
 flags=(-c release -Xswiftc -enable-testing --sanitize="$kind" --scratch-path "$scratch")
 
 cd "$root"
 swift build "${flags[@]}" --build-tests
+# Tests that measure memory (HostileTextTests) skip their bounds when this is set.
+export TINY_ENCODER_SANITIZER="$kind"
 export TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
 export ASAN_OPTIONS="detect_leaks=1 ${ASAN_OPTIONS:-}"
 export LSAN_OPTIONS="suppressions=$root/Fuzz/lsan.supp ${LSAN_OPTIONS:-}"
