@@ -39,6 +39,8 @@ final class InputReader {
     private var arguments: [String]?
     private var argumentIndex = 0
     private let fd: Int32
+    /// A regular file never blocks; a pipe or terminal is polled (see `waitUntilReadable`).
+    private let isRegularFile: Bool
     private let ownsDescriptor: Bool
     private var buffer: [UInt8] = []
     private var start = 0
@@ -56,6 +58,7 @@ final class InputReader {
         skipInvalid = false
         skipBlank = false
         fd = -1
+        isRegularFile = true
         ownsDescriptor = false
     }
 
@@ -82,8 +85,10 @@ final class InputReader {
         if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG {
             let position = lseek(fd, 0, SEEK_CUR)
             totalBytes = Int(info.st_size) - Int(max(0, position))
+            isRegularFile = true
         } else {
             totalBytes = nil
+            isRegularFile = false
         }
         self.format = format
         self.skipInvalid = skipInvalid
@@ -195,6 +200,7 @@ final class InputReader {
             scanned -= start
             start = 0
         }
+        if !isRegularFile { try waitUntilReadable() }
         let chunk = 1 << 16
         let old = buffer.count
         buffer.append(contentsOf: repeatElement(0, count: chunk))
@@ -212,6 +218,18 @@ final class InputReader {
             buffer.removeLast(chunk - n)
             if n == 0 { atEOF = true }
             return
+        }
+    }
+
+    /// Waits for a pipe or terminal to have data (or end), checking for Ctrl-C every 200 ms:
+    /// the signal may land on any thread (OpenBLAS starts its own), so a blocked `read` on this
+    /// one could not be relied on to return.
+    private func waitUntilReadable() throws {
+        var request = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        while true {
+            try Interrupt.check()
+            let ready = poll(&request, 1, 200)
+            if ready > 0 || (ready < 0 && errno != EINTR) { return }  // read() reports any error
         }
     }
 

@@ -6,9 +6,15 @@ import Synchronization
 enum Interrupt {
     static let received = Atomic<Bool>(false)
 
-    /// Installs the handlers, without `SA_RESTART` so a read blocked on stdin returns.
+    /// Installs the handlers, and unblocks the two signals in case the parent blocked them
+    /// (a parent's thread mask is inherited through exec: Swift's own `Process` does this).
     static func install() {
         signal(SIGPIPE, SIG_DFL)  // `tiny-encoder embed … | head` ends quietly, like cat.
+        var handled = sigset_t()
+        sigemptyset(&handled)
+        sigaddset(&handled, SIGINT)
+        sigaddset(&handled, SIGTERM)
+        sigprocmask(SIG_UNBLOCK, &handled, nil)
         for sig in [SIGINT, SIGTERM] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { sig in

@@ -149,6 +149,43 @@ struct EmbedCommandTests {
         }
     }
 
+    @Test func ctrlCBetweenBatchesLeavesCompleteLinesAndExits130() throws {
+        let model = try RealModel.arguments()
+        let binary = try #require(CommandRunner.binary)
+        let folder = try TemporaryFolder()
+        let outURL = folder.url.appendingPathComponent("stdout")
+        let errURL = folder.url.appendingPathComponent("stderr")
+        try Data().write(to: outURL)
+        try Data().write(to: errURL)
+        let input = Pipe()
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["embed", "--batch-size", "1"] + model
+        process.standardInput = input
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        try process.run()
+        // One text, then the input stays open: the run writes its batch and waits for more.
+        input.fileHandleForWriting.write(Data("first text\n".utf8))
+        let deadline = Date().addingTimeInterval(60)
+        while (try Data(contentsOf: outURL)).last != UInt8(ascii: "\n") && Date() < deadline { usleep(20_000) }
+        process.interrupt()
+        let exitDeadline = Date().addingTimeInterval(30)
+        while process.isRunning && Date() < exitDeadline { usleep(20_000) }
+        if process.isRunning {
+            Issue.record("tiny-encoder did not stop within 30 s of SIGINT")
+            kill(process.processIdentifier, SIGKILL)
+        }
+        process.waitUntilExit()
+        try? input.fileHandleForWriting.close()
+        #expect(process.terminationStatus == 130)
+        #expect(String(decoding: try Data(contentsOf: errURL), as: UTF8.self) == "tiny-encoder: error: interrupted\n")
+        let lines = String(decoding: try Data(contentsOf: outURL), as: UTF8.self).split(
+            separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 2 && lines[1].isEmpty)
+        #expect(try jsonObject(String(lines[0]))["text"] as? String == "first text")
+    }
+
     @Test func progressOnlyWhenAskedForOutsideATerminal() throws {
         let model = try RealModel.arguments()
         let silent = try CommandRunner.run(["embed"] + model, stdin: Data("a\nb\n".utf8))
