@@ -9,6 +9,7 @@ enum TinyEncoderCommand {
         [
             CommandEntry(EmbedCommand.self), CommandEntry(TokenizeCommand.self), CommandEntry(SimilarityCommand.self),
             CommandEntry(SearchCommand.self), CommandEntry(InfoCommand.self), CommandEntry(AttentionCommand.self),
+            CommandEntry(TrainCommand.self), CommandEntry(BenchCommand.self),
         ]
     }
 
