@@ -10,8 +10,8 @@
 /// Operands are views into larger buffers: row `t` of head `h` of sequence `b` starts at
 /// `base + offsets[b] + h * headStride + t * rowStride`. So a `[B·T, D]` projection whose heads
 /// sit side by side (column `h·Dh`) is attended without splitting it into a `[B, H, T, Dh]` copy.
-/// The products are small (Dh is 32 or 64), so they are written with `SIMD16<Float>` here rather
-/// than calling BLAS from many threads at once.
+/// Short sequences use products written with `SIMD16<Float>` (a BLAS call costs more than the work);
+/// long ones call OpenBLAS, single-threaded inside each task (see `ComputeThreads`).
 @usableFromInline
 struct AttentionOperand: @unchecked Sendable {
     @usableFromInline var base: UnsafePointer<Float>
@@ -46,56 +46,70 @@ func attentionKernel(
         let q = query.head(b, h)
         let k = key.head(b, h)
         let v = value.head(b, h)
-        // Key rows are padded to a multiple of 16 so every vector load is whole.
-        let tkPad = (tk + 15) / 16 * 16
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: tq * tkPad + headDim * tkPad)
-        defer { scratch.deallocate() }
-        let scores = scratch  // [Tq, TkPad]
-        let keysT = scratch + tq * tkPad  // [Dh, TkPad], zero beyond Tk
-        for d in 0..<headDim {
-            let row = keysT + d * tkPad
-            for j in 0..<tk { row[j] = k[j * key.rowStride + d] }
-            for j in tk..<tkPad { row[j] = 0 }
-        }
-        // 1. [Tq, Dh] x [Dh, TkPad] -> [Tq, TkPad], four query rows at a time sharing each key load.
-        var i = 0
-        while i < tq {
-            let rowsHere = min(4, tq - i)
-            let q0 = q + i * query.rowStride
-            let q1 = q + (i + min(1, rowsHere - 1)) * query.rowStride
-            let q2 = q + (i + min(2, rowsHere - 1)) * query.rowStride
-            let q3 = q + (i + min(3, rowsHere - 1)) * query.rowStride
-            var j = 0
-            while j < tkPad {
-                var a0 = Float16x(), a1 = Float16x(), a2 = Float16x(), a3 = Float16x()
-                for d in 0..<headDim {
-                    let kv = UnsafeRawPointer(keysT + d * tkPad + j).loadUnaligned(as: Float16x.self)
-                    a0 += kv * q0[d]
-                    a1 += kv * q1[d]
-                    a2 += kv * q2[d]
-                    a3 += kv * q3[d]
-                }
-                let s0 = scores + i * tkPad + j
-                UnsafeMutableRawPointer(s0).storeBytes(of: a0 * scale, as: Float16x.self)
-                if rowsHere > 1 { UnsafeMutableRawPointer(s0 + tkPad).storeBytes(of: a1 * scale, as: Float16x.self) }
-                if rowsHere > 2 { UnsafeMutableRawPointer(s0 + 2 * tkPad).storeBytes(of: a2 * scale, as: Float16x.self) }
-                if rowsHere > 3 { UnsafeMutableRawPointer(s0 + 3 * tkPad).storeBytes(of: a3 * scale, as: Float16x.self) }
-                j += 16
+        let scores: UnsafeMutablePointer<Float>
+        let scratch: UnsafeMutablePointer<Float>
+        if tq * tk >= 48 * 48 {
+            // Long sequences: one single-threaded OpenBLAS call per product (the threads are ours).
+            scratch = UnsafeMutablePointer<Float>.allocate(capacity: tq * tk)
+            scores = scratch
+            // 1. [Tq, Dh] x [Tk, Dh]^T -> [Tq, Tk]
+            sgemm(transposeA: false, transposeB: true, m: tq, n: tk, k: headDim, alpha: scale,
+                  a: q, lda: query.rowStride, b: k, ldb: key.rowStride, c: scores, ldc: tk)
+        } else {
+            // Short sequences: SIMD, key rows padded to a multiple of 16 so every load is whole.
+            let tkPad = (tk + 15) / 16 * 16
+            scratch = UnsafeMutablePointer<Float>.allocate(capacity: tq * tkPad + headDim * tkPad)
+            scores = scratch  // [Tq, TkPad]
+            let keysT = scratch + tq * tkPad  // [Dh, TkPad], zero beyond Tk
+            for d in 0..<headDim {
+                let row = keysT + d * tkPad
+                for j in 0..<tk { row[j] = k[j * key.rowStride + d] }
+                for j in tk..<tkPad { row[j] = 0 }
             }
-            i += 4
+            // 1. [Tq, Dh] x [Dh, TkPad] -> [Tq, TkPad], four query rows at a time sharing each key load.
+            var i = 0
+            while i < tq {
+                let rowsHere = min(4, tq - i)
+                let q0 = q + i * query.rowStride
+                let q1 = q + (i + min(1, rowsHere - 1)) * query.rowStride
+                let q2 = q + (i + min(2, rowsHere - 1)) * query.rowStride
+                let q3 = q + (i + min(3, rowsHere - 1)) * query.rowStride
+                var j = 0
+                while j < tkPad {
+                    var a0 = Float16x(), a1 = Float16x(), a2 = Float16x(), a3 = Float16x()
+                    for d in 0..<headDim {
+                        let kv = UnsafeRawPointer(keysT + d * tkPad + j).loadUnaligned(as: Float16x.self)
+                        a0 += kv * q0[d]
+                        a1 += kv * q1[d]
+                        a2 += kv * q2[d]
+                        a3 += kv * q3[d]
+                    }
+                    let s0 = scores + i * tkPad + j
+                    UnsafeMutableRawPointer(s0).storeBytes(of: a0 * scale, as: Float16x.self)
+                    if rowsHere > 1 { UnsafeMutableRawPointer(s0 + tkPad).storeBytes(of: a1 * scale, as: Float16x.self) }
+                    if rowsHere > 2 { UnsafeMutableRawPointer(s0 + 2 * tkPad).storeBytes(of: a2 * scale, as: Float16x.self) }
+                    if rowsHere > 3 { UnsafeMutableRawPointer(s0 + 3 * tkPad).storeBytes(of: a3 * scale, as: Float16x.self) }
+                    j += 16
+                }
+                i += 4
+            }
+            // Close up the rows to [Tq, Tk] when padding was added, for the mask and the outputs.
+            if tkPad != tk {
+                for r in 1..<max(1, tq) { (scores + r * tk).update(from: scores + r * tkPad, count: tk) }
+            }
         }
-        // Close up the rows to [Tq, Tk] when padding was added, for the mask and the outputs.
-        if tkPad != tk {
-            for r in 1..<max(1, tq) { (scores + r * tk).update(from: scores + r * tkPad, count: tk) }
-        }
+        defer { scratch.deallocate() }
         // 2.
         mask?.apply(to: scores, queries: tq, keys: tk, batch: b, head: h, heads: heads)
         if let scoresOut { (scoresOut + (b * heads + h) * tq * tk).update(from: scores, count: tq * tk) }
         // 3.
         for r in 0..<tq { softmaxRow(scores + r * tk, count: tk) }
         if let weightsOut { (weightsOut + (b * heads + h) * tq * tk).update(from: scores, count: tq * tk) }
-        // 4. [Tq, Tk] x [Tk, Dh] -> [Tq, Dh], vectorised over the head width.
-        if headDim % 16 == 0 {
+        // 4. [Tq, Tk] x [Tk, Dh] -> [Tq, Dh]
+        if tq * tk >= 48 * 48 {
+            sgemm(transposeA: false, transposeB: false, m: tq, n: headDim, k: tk,
+                  a: scores, lda: tk, b: v, ldb: value.rowStride, c: out, ldc: contextRowStride)
+        } else if headDim % 16 == 0 {
             for r in 0..<tq {
                 let w = scores + r * tk
                 let o = out + r * contextRowStride
