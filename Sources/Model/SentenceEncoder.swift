@@ -13,8 +13,12 @@ public struct TextEmbedding: Sendable, Equatable {
 
 /// Options for `SentenceEncoder.embed`.
 public struct EmbeddingOptions: Sendable {
-    /// Texts run through the model together.
-    public var batchSize: Int = 32
+    /// The most texts run through the model together.
+    public var batchSize: Int = 256
+    /// The most tokens run through the model together (a batch ends at whichever limit comes
+    /// first; a single longer text still runs alone). Batches are packed, so large ones waste
+    /// nothing on padding and give OpenBLAS bigger products; this bounds their memory.
+    public var maxBatchTokens: Int = 4096
     /// Overrides the model's maximum length (tokens, specials included), never above its position table.
     public var maxLength: Int?
     /// Overrides the model's pooling.
@@ -24,8 +28,12 @@ public struct EmbeddingOptions: Sendable {
     /// When false, a text longer than the limit is an error instead of being truncated.
     public var truncate: Bool = true
 
-    public init(batchSize: Int = 32, maxLength: Int? = nil, pooling: PoolingStrategy? = nil, normalize: Bool? = nil, truncate: Bool = true) {
+    public init(
+        batchSize: Int = 256, maxBatchTokens: Int = 4096, maxLength: Int? = nil, pooling: PoolingStrategy? = nil,
+        normalize: Bool? = nil, truncate: Bool = true
+    ) {
         self.batchSize = batchSize
+        self.maxBatchTokens = maxBatchTokens
         self.maxLength = maxLength
         self.pooling = pooling
         self.normalize = normalize
@@ -131,8 +139,17 @@ public final class SentenceEncoder: Sendable {
         let order = encodings.indices.sorted { encodings[$0].ids.count < encodings[$1].ids.count }
         var start = 0
         while start < order.count {
-            let batch = Array(order[start..<min(start + options.batchSize, order.count)])
-            start += batch.count
+            // Up to batchSize texts and maxBatchTokens tokens (at least one text).
+            var end = start + 1
+            var tokens = encodings[order[start]].ids.count
+            while end < order.count, end - start < options.batchSize,
+                tokens + encodings[order[end]].ids.count <= options.maxBatchTokens
+            {
+                tokens += encodings[order[end]].ids.count
+                end += 1
+            }
+            let batch = Array(order[start..<end])
+            start = end
             let lengths = batch.map { encodings[$0].ids.count }
             let hidden = try model.packed(
                 ids: batch.flatMap { encodings[$0].ids }, typeIds: batch.flatMap { encodings[$0].typeIds }, lengths: lengths)

@@ -9,8 +9,8 @@ enum SharedOptions {
         "--model", aliases: ["-m"], placeholder: "DIR",
         help: "model folder (default: $TINY_ENCODER_MODEL, else weights/default or weights/all-MiniLM-L6-v2)")
     static let threads = OptionSpec.value(
-        "--threads", placeholder: "N", help: "OpenBLAS threads (default: OpenBLAS's choice)")
-    static let batchSize = OptionSpec.value("--batch-size", placeholder: "N", help: "texts per batch (default 32)")
+        "--threads", placeholder: "N", help: "threads the model runs on (default: every core)")
+    static let batchSize = OptionSpec.value("--batch-size", placeholder: "N", help: "texts read and run together (default 256; a model batch also stops at 4,096 tokens)")
     static let maxLength = OptionSpec.value(
         "--max-length", placeholder: "N", help: "token limit, specials included (default: the model's)")
     static let pooling = OptionSpec.value(
@@ -46,7 +46,7 @@ extension ParsedArguments {
     /// Loads the model `--model` names or `ModelLocator` finds, after applying `--threads`.
     /// - Throws: `CommandError` naming the folder and what is wrong with it.
     func loadEncoder() throws -> SentenceEncoder {
-        if let threads = try integer("threads", in: 1...1024) { BLASInfo.setThreads(threads) }
+        if let threads = try integer("threads", in: 1...1024) { ComputeThreads.count = threads }
         guard let directory = ModelLocator.locate(explicit: value("model")) else {
             throw CommandError(
                 "no model found: pass --model DIR, set \(ModelLocator.environmentVariable), or run 'make model' to download all-MiniLM-L6-v2 into weights/"
@@ -77,7 +77,7 @@ extension ParsedArguments {
         return options
     }
 
-    func batchSize() throws(UsageError) -> Int { try integer("batch-size", in: 1...100_000) ?? 32 }
+    func batchSize() throws(UsageError) -> Int { try integer("batch-size", in: 1...100_000) ?? 256 }
 
     /// The texts' source: the positional arguments, `--file`, or stdin.
     /// - Parameter skipBlank: leave out blank lines (the corpus of `search`).

@@ -51,7 +51,10 @@ enum InfoCommand: Subcommand {
                 "\(c.hiddenSize) dimensions, \(s.pooling.rawValue) pooling, \(s.normalize ? "L2-normalised" : "not normalised")"
             ),
             ("weights", "model.safetensors, \(byteSize(s.weightsFileSize)), \(dtypes(s))"),
-            ("OpenBLAS", "\(BLASInfo.coreName) kernels, \(BLASInfo.threads) thread\(BLASInfo.threads == 1 ? "" : "s")"),
+            (
+                "threads",
+                "\(ComputeThreads.count) for the model; OpenBLAS \(BLASInfo.coreName) kernels, single-threaded inside them"
+            ),
         ]
         if let warning = BLASInfo.slowKernelWarning { rows.append(("warning", warning)) }
         let width = rows.map(\.0.count).max()! + 2

@@ -89,7 +89,7 @@ enum TrainCommand: Subcommand {
         guard arguments.positionals.count == 1 else {
             throw UsageError("train takes one mode, got '\(arguments.positionals.joined(separator: " "))'")
         }
-        if let threads = try arguments.integer("threads", in: 1...1024) { BLASInfo.setThreads(threads) }
+        if let threads = try arguments.integer("threads", in: 1...1024) { ComputeThreads.count = threads }
         switch mode {
         case "distill": try distill(arguments)
         case "classify": try classify(arguments)

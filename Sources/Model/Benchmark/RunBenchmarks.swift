@@ -74,18 +74,28 @@ public func runBenchmarks(
     }
 
     let corpusName = "corpus-\(corpus.count)"
-    let corpusDescription = "\(corpus.count) sentences from \(sentences.lastPathComponent), batch size 32"
+    let defaults = EmbeddingOptions()
+    let corpusDescription =
+        "\(corpus.count) sentences from \(sentences.lastPathComponent), default batches (\(defaults.batchSize) texts, \(defaults.maxBatchTokens) tokens)"
     let corpusRunner = BenchmarkRunner(warmup: 1, runs: runs)
     let encodings = corpus.map { encoder.encode($0) }
     let corpusTokens = encodings.reduce(0) { $0 + $1.count }
 
     log("\(corpusName): embed, \(runs) runs")
-    let options = EmbeddingOptions(batchSize: 32)
-    let embed = try corpusRunner.measure { consume(try encoder.embed(corpus, options: options)) }
+    let embed = try corpusRunner.measure { consume(try encoder.embed(corpus, options: defaults)) }
     results.append(
         CaseResult(
             name: corpusName, description: corpusDescription, mode: .embed, sequences: corpus.count,
             realTokens: corpusTokens, computedTokens: corpusTokens, timing: embed))
+
+    log("\(corpusName)-b32: embed with batches of 32 texts, \(runs) runs")
+    let options32 = EmbeddingOptions(batchSize: 32)
+    let embed32 = try corpusRunner.measure { consume(try encoder.embed(corpus, options: options32)) }
+    results.append(
+        CaseResult(
+            name: corpusName + "-b32", description: "as \(corpusName), in batches of 32 texts like encode(batch_size=32)",
+            mode: .embed, sequences: corpus.count, realTokens: corpusTokens, computedTokens: corpusTokens,
+            timing: embed32))
 
     log("\(corpusName): tokenize, \(runs) runs")
     let tokenize = corpusRunner.measure { consume(corpus.map { encoder.encode($0) }) }
