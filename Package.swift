@@ -38,7 +38,7 @@ let package = Package(
         .executableTarget(name: "encoder-example", dependencies: ["Layers"], path: "Examples/BuildYourOwnEncoder"),
         .testTarget(name: "LayersTests", dependencies: ["Layers", "Model"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
-        .testTarget(name: "TinyEncoderTests", dependencies: ["Model"]),
+        .testTarget(name: "TinyEncoderTests", dependencies: ["Model", "Layers"]),
         // libFuzzer targets, one per parser (scripts/fuzz.sh builds them with -sanitize=fuzzer,address;
         // in a normal build each is a do-nothing executable).
         .executableTarget(name: "fuzz-safetensors", dependencies: ["Model"], path: "Fuzz/SafeTensors"),
