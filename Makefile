@@ -13,7 +13,7 @@ ifeq ($(origin OPENBLAS_CORETYPE), undefined)
   endif
 endif
 
-.PHONY: setup deps model build run test bench format clean
+.PHONY: setup deps model build run test bench format lint clean
 
 deps:
 	@scripts/install_deps.sh
@@ -45,7 +45,11 @@ bench: setup
 	.build/release/tiny-encoder bench --model $(MODEL_DIR)
 
 format:
-	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+	$(SWIFT) format --in-place --recursive Sources Tests Examples Fuzz Package.swift
+
+# Fails when the code does not follow .swift-format.
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Examples Fuzz Package.swift
 
 clean:
 	rm -rf .build

@@ -47,7 +47,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         let quoted = JSONLines.quoted(text)
         precondition(!quoted.contains("\n"), "a quoted string spans lines")
         let back = decodeJSONString(quoted)
-        precondition(back.map { Array($0.unicodeScalars) } == Array(text.unicodeScalars), "quoted() does not round-trip")
+        precondition(
+            back.map { Array($0.unicodeScalars) } == Array(text.unicodeScalars), "quoted() does not round-trip")
         _ = Shard(text)
     }
     if size >= 4 {

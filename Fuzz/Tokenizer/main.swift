@@ -61,7 +61,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
             let first = String(decoding: rest[..<split], as: UTF8.self)
             let second = String(decoding: rest[split...], as: UTF8.self)
             check(
-                tokenizer.encode(first, pair: second, maxLength: maxLength), tokenizer, maxLength: maxLength, pair: true)
+                tokenizer.encode(first, pair: second, maxLength: maxLength), tokenizer, maxLength: maxLength, pair: true
+            )
         }
         let encoding = tokenizer.encode(text, maxLength: maxLength)
         check(encoding, tokenizer, maxLength: maxLength, pair: false)

@@ -53,8 +53,9 @@ func attentionKernel(
             scratch = UnsafeMutablePointer<Float>.allocate(capacity: tq * tk)
             scores = scratch
             // 1. [Tq, Dh] x [Tk, Dh]^T -> [Tq, Tk]
-            sgemm(transposeA: false, transposeB: true, m: tq, n: tk, k: headDim, alpha: scale,
-                  a: q, lda: query.rowStride, b: k, ldb: key.rowStride, c: scores, ldc: tk)
+            sgemm(
+                transposeA: false, transposeB: true, m: tq, n: tk, k: headDim, alpha: scale,
+                a: q, lda: query.rowStride, b: k, ldb: key.rowStride, c: scores, ldc: tk)
         } else {
             // Short sequences: SIMD, key rows padded to a multiple of 16 so every load is whole.
             let tkPad = (tk + 15) / 16 * 16
@@ -76,7 +77,10 @@ func attentionKernel(
                 let q3 = q + (i + min(3, rowsHere - 1)) * query.rowStride
                 var j = 0
                 while j < tkPad {
-                    var a0 = Float16x(), a1 = Float16x(), a2 = Float16x(), a3 = Float16x()
+                    var a0 = Float16x()
+                    var a1 = Float16x()
+                    var a2 = Float16x()
+                    var a3 = Float16x()
                     for d in 0..<headDim {
                         let kv = UnsafeRawPointer(keysT + d * tkPad + j).loadUnaligned(as: Float16x.self)
                         a0 += kv * q0[d]
@@ -86,9 +90,15 @@ func attentionKernel(
                     }
                     let s0 = scores + i * tkPad + j
                     UnsafeMutableRawPointer(s0).storeBytes(of: a0 * scale, as: Float16x.self)
-                    if rowsHere > 1 { UnsafeMutableRawPointer(s0 + tkPad).storeBytes(of: a1 * scale, as: Float16x.self) }
-                    if rowsHere > 2 { UnsafeMutableRawPointer(s0 + 2 * tkPad).storeBytes(of: a2 * scale, as: Float16x.self) }
-                    if rowsHere > 3 { UnsafeMutableRawPointer(s0 + 3 * tkPad).storeBytes(of: a3 * scale, as: Float16x.self) }
+                    if rowsHere > 1 {
+                        UnsafeMutableRawPointer(s0 + tkPad).storeBytes(of: a1 * scale, as: Float16x.self)
+                    }
+                    if rowsHere > 2 {
+                        UnsafeMutableRawPointer(s0 + 2 * tkPad).storeBytes(of: a2 * scale, as: Float16x.self)
+                    }
+                    if rowsHere > 3 {
+                        UnsafeMutableRawPointer(s0 + 3 * tkPad).storeBytes(of: a3 * scale, as: Float16x.self)
+                    }
                     j += 16
                 }
                 i += 4
@@ -107,22 +117,28 @@ func attentionKernel(
         if let weightsOut { (weightsOut + (b * heads + h) * tq * tk).update(from: scores, count: tq * tk) }
         // 4. [Tq, Tk] x [Tk, Dh] -> [Tq, Dh]
         if tq * tk >= 48 * 48 {
-            sgemm(transposeA: false, transposeB: false, m: tq, n: headDim, k: tk,
-                  a: scores, lda: tk, b: v, ldb: value.rowStride, c: out, ldc: contextRowStride)
+            sgemm(
+                transposeA: false, transposeB: false, m: tq, n: headDim, k: tk,
+                a: scores, lda: tk, b: v, ldb: value.rowStride, c: out, ldc: contextRowStride)
         } else if headDim % 16 == 0 {
             for r in 0..<tq {
                 let w = scores + r * tk
                 let o = out + r * contextRowStride
                 var c0 = 0
                 while c0 < headDim {
-                    var acc0 = Float16x(), acc1 = Float16x()
+                    var acc0 = Float16x()
+                    var acc1 = Float16x()
                     var j = 0
                     while j + 1 < tk {
                         acc0 += UnsafeRawPointer(v + j * value.rowStride + c0).loadUnaligned(as: Float16x.self) * w[j]
-                        acc1 += UnsafeRawPointer(v + (j + 1) * value.rowStride + c0).loadUnaligned(as: Float16x.self) * w[j + 1]
+                        acc1 +=
+                            UnsafeRawPointer(v + (j + 1) * value.rowStride + c0).loadUnaligned(as: Float16x.self)
+                            * w[j + 1]
                         j += 2
                     }
-                    if j < tk { acc0 += UnsafeRawPointer(v + j * value.rowStride + c0).loadUnaligned(as: Float16x.self) * w[j] }
+                    if j < tk {
+                        acc0 += UnsafeRawPointer(v + j * value.rowStride + c0).loadUnaligned(as: Float16x.self) * w[j]
+                    }
                     UnsafeMutableRawPointer(o + c0).storeBytes(of: acc0 + acc1, as: Float16x.self)
                     c0 += 16
                 }

@@ -21,7 +21,9 @@ public struct AttentionMask: Sendable, Equatable {
     /// A mask from its parts (all optional).
     public init(keyBias: Tensor? = nil, additive: Tensor? = nil, isCausal: Bool = false) {
         precondition(keyBias == nil || keyBias!.rank == 2, "keyBias must be [B, Tk], got \(keyBias!.shape)")
-        precondition(additive == nil || (2...4).contains(additive!.rank), "additive mask must be [Tq, Tk], [B, Tq, Tk] or [B, H, Tq, Tk], got \(additive!.shape)")
+        precondition(
+            additive == nil || (2...4).contains(additive!.rank),
+            "additive mask must be [Tq, Tk], [B, Tq, Tk] or [B, H, Tq, Tk], got \(additive!.shape)")
         self.keyBias = keyBias
         self.additive = additive
         self.isCausal = isCausal
@@ -65,9 +67,13 @@ public struct AttentionMask: Sendable, Equatable {
 
     /// Adds this mask's biases for batch item `b`, head `h` of `heads`, to `scores` `[Tq, Tk]` (row stride `Tk`).
     @usableFromInline
-    func apply(to scores: UnsafeMutablePointer<Float>, queries tq: Int, keys tk: Int, batch b: Int, head h: Int, heads: Int) {
+    func apply(
+        to scores: UnsafeMutablePointer<Float>, queries tq: Int, keys tk: Int, batch b: Int, head h: Int, heads: Int
+    ) {
         if let keyBias {
-            precondition(keyBias.shape[1] == tk && b < keyBias.shape[0], "key padding mask \(keyBias.shape) does not fit batch \(b) with \(tk) keys")
+            precondition(
+                keyBias.shape[1] == tk && b < keyBias.shape[0],
+                "key padding mask \(keyBias.shape) does not fit batch \(b) with \(tk) keys")
             keyBias.withUnsafeBufferPointer { kb in
                 let row = kb.baseAddress! + b * tk
                 for i in 0..<tq {
@@ -78,12 +84,16 @@ public struct AttentionMask: Sendable, Equatable {
         }
         if let additive {
             let shape = additive.shape
-            precondition(shape[shape.count - 2] == tq && shape[shape.count - 1] == tk, "additive mask \(shape) does not fit \(tq) queries and \(tk) keys")
+            precondition(
+                shape[shape.count - 2] == tq && shape[shape.count - 1] == tk,
+                "additive mask \(shape) does not fit \(tq) queries and \(tk) keys")
             // A leading dimension of 1 broadcasts; otherwise it must cover batch item b (and head h).
             precondition(
-                shape.count == 2 || shape[0] == 1 || b < shape[0], "additive mask \(shape) has no entry for batch item \(b)")
+                shape.count == 2 || shape[0] == 1 || b < shape[0],
+                "additive mask \(shape) has no entry for batch item \(b)")
             precondition(
-                shape.count < 4 || shape[1] == 1 || h < shape[1], "additive mask \(shape) has no entry for head \(h) of \(heads)")
+                shape.count < 4 || shape[1] == 1 || h < shape[1],
+                "additive mask \(shape) has no entry for head \(h) of \(heads)")
             var offset = 0
             switch shape.count {
             case 3: offset = (shape[0] == 1 ? 0 : b) * tq * tk

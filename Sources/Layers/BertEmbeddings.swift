@@ -10,8 +10,10 @@ public struct BertEmbeddings: ParameterVisitable, Sendable {
     public var layerNorm: LayerNorm
 
     public init(words: Embedding, positions: Embedding, tokenTypes: Embedding, layerNorm: LayerNorm) {
-        precondition(words.dimension == positions.dimension && words.dimension == tokenTypes.dimension && words.dimension == layerNorm.dimension,
-                     "BERT embeddings must share one width")
+        precondition(
+            words.dimension == positions.dimension && words.dimension == tokenTypes.dimension
+                && words.dimension == layerNorm.dimension,
+            "BERT embeddings must share one width")
         self.words = words
         self.positions = positions
         self.tokenTypes = tokenTypes
@@ -19,12 +21,18 @@ public struct BertEmbeddings: ParameterVisitable, Sendable {
     }
 
     /// A freshly initialised set (BERT initialisation: normal with std 0.02).
-    public init(vocabularySize: Int, dimension: Int, maxPositions: Int, typeVocabularySize: Int = 2, layerNormEpsilon: Float = 1e-12,
-                initialization: Initialization = .bert(std: 0.02), generator: inout SeededGenerator) {
+    public init(
+        vocabularySize: Int, dimension: Int, maxPositions: Int, typeVocabularySize: Int = 2,
+        layerNormEpsilon: Float = 1e-12,
+        initialization: Initialization = .bert(std: 0.02), generator: inout SeededGenerator
+    ) {
         self.init(
-            words: Embedding(count: vocabularySize, dimension: dimension, initialization: initialization, generator: &generator),
-            positions: Embedding(count: maxPositions, dimension: dimension, initialization: initialization, generator: &generator),
-            tokenTypes: Embedding(count: typeVocabularySize, dimension: dimension, initialization: initialization, generator: &generator),
+            words: Embedding(
+                count: vocabularySize, dimension: dimension, initialization: initialization, generator: &generator),
+            positions: Embedding(
+                count: maxPositions, dimension: dimension, initialization: initialization, generator: &generator),
+            tokenTypes: Embedding(
+                count: typeVocabularySize, dimension: dimension, initialization: initialization, generator: &generator),
             layerNorm: LayerNorm(dimension: dimension, epsilon: layerNormEpsilon))
     }
 
@@ -44,7 +52,8 @@ public struct BertEmbeddings: ParameterVisitable, Sendable {
             throw LayerError.invalidInput("\(typeIds.count) token type ids for \(ids.count) ids")
         }
         if let longest = lengths.max(), longest > maxPositions {
-            throw LayerError.invalidInput("a sequence of \(longest) tokens is longer than the \(maxPositions) positions the model knows")
+            throw LayerError.invalidInput(
+                "a sequence of \(longest) tokens is longer than the \(maxPositions) positions the model knows")
         }
         var x = try words(ids)  // [N, D]
         try tokenTypes.add(typeIds ?? Array(repeating: 0, count: ids.count), to: &x)
@@ -55,8 +64,11 @@ public struct BertEmbeddings: ParameterVisitable, Sendable {
     /// Embeds a padded batch `[B][T]` (all rows the same length): `[B, T, D]`.
     public func callAsFunction(ids: [[Int]], typeIds: [[Int]]? = nil) throws -> Tensor {
         let t = ids.first?.count ?? 0
-        guard ids.allSatisfy({ $0.count == t }) else { throw LayerError.invalidInput("padded batch rows must have equal lengths") }
-        let x = try packed(ids: ids.flatMap { $0 }, typeIds: typeIds?.flatMap { $0 }, lengths: Array(repeating: t, count: ids.count))
+        guard ids.allSatisfy({ $0.count == t }) else {
+            throw LayerError.invalidInput("padded batch rows must have equal lengths")
+        }
+        let x = try packed(
+            ids: ids.flatMap { $0 }, typeIds: typeIds?.flatMap { $0 }, lengths: Array(repeating: t, count: ids.count))
         return x.reshaped([ids.count, t, dimension])
     }
 

@@ -15,7 +15,8 @@ public struct Embedding: ParameterVisitable, Sendable {
     }
 
     /// A freshly initialised table (PyTorch: standard normal; BERT: normal with `std`).
-    public init(count: Int, dimension: Int, initialization: Initialization = .pytorch, generator: inout SeededGenerator) {
+    public init(count: Int, dimension: Int, initialization: Initialization = .pytorch, generator: inout SeededGenerator)
+    {
         switch initialization {
         case .pytorch: weight = .normal([count, dimension], generator: &generator)
         case .bert(let std): weight = .normal([count, dimension], std: std, generator: &generator)

@@ -31,7 +31,9 @@ public struct Encoder: ParameterVisitable, Sendable {
     }
 
     /// Runs every block, keeping the hidden states and attention weights when asked.
-    public func forward(_ x: Tensor, mask: AttentionMask? = nil, returnHiddenStates: Bool = false, returnAttentions: Bool = false) -> EncoderOutput {
+    public func forward(
+        _ x: Tensor, mask: AttentionMask? = nil, returnHiddenStates: Bool = false, returnAttentions: Bool = false
+    ) -> EncoderOutput {
         var h = x
         var states: [Tensor] = returnHiddenStates ? [x] : []
         var attentions: [Tensor] = []
@@ -53,8 +55,9 @@ public struct Encoder: ParameterVisitable, Sendable {
 
     /// `[ΣLᵢ, D] -> [ΣLᵢ, D]` for sequences of `lengths` stored back to back, with no padding.
     public func packed(_ x: Tensor, lengths: [Int]) -> Tensor {
-        precondition(x.rank == 2 && x.shape[1] == dimension && x.shape[0] == lengths.reduce(0, +),
-                     "packed input must be [\(lengths.reduce(0, +)), \(dimension)], got \(x.shape)")
+        precondition(
+            x.rank == 2 && x.shape[1] == dimension && x.shape[0] == lengths.reduce(0, +),
+            "packed input must be [\(lengths.reduce(0, +)), \(dimension)], got \(x.shape)")
         var y = x
         y.withUnsafeMutableBufferPointer { p in apply(inPlace: p.baseAddress!, layout: .packed(lengths: lengths)) }
         return y

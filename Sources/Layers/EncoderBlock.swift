@@ -22,7 +22,10 @@ public struct EncoderBlock: ParameterVisitable, Sendable {
     public var outputNorm: LayerNorm
     public var placement: NormPlacement
 
-    public init(attention: MultiHeadAttention, attentionNorm: LayerNorm, feedForward: FeedForward, outputNorm: LayerNorm, placement: NormPlacement = .post) {
+    public init(
+        attention: MultiHeadAttention, attentionNorm: LayerNorm, feedForward: FeedForward, outputNorm: LayerNorm,
+        placement: NormPlacement = .post
+    ) {
         self.attention = attention
         self.attentionNorm = attentionNorm
         self.feedForward = feedForward
@@ -36,9 +39,12 @@ public struct EncoderBlock: ParameterVisitable, Sendable {
         layerNormEpsilon: Float = 1e-5, initialization: Initialization = .pytorch, generator: inout SeededGenerator
     ) throws {
         self.init(
-            attention: try MultiHeadAttention(dimension: dimension, heads: heads, initialization: initialization, generator: &generator),
+            attention: try MultiHeadAttention(
+                dimension: dimension, heads: heads, initialization: initialization, generator: &generator),
             attentionNorm: LayerNorm(dimension: dimension, epsilon: layerNormEpsilon),
-            feedForward: FeedForward(dimension: dimension, hidden: hidden, activation: activation, initialization: initialization, generator: &generator),
+            feedForward: FeedForward(
+                dimension: dimension, hidden: hidden, activation: activation, initialization: initialization,
+                generator: &generator),
             outputNorm: LayerNorm(dimension: dimension, epsilon: layerNormEpsilon),
             placement: placement)
     }
@@ -52,8 +58,11 @@ public struct EncoderBlock: ParameterVisitable, Sendable {
     }
 
     /// `[B, T, D] -> [B, T, D]`, also returning the attention weights `[B, H, T, T]` when asked.
-    public func forward(_ x: Tensor, mask: AttentionMask? = nil, returnWeights: Bool = false) -> (output: Tensor, weights: Tensor?) {
-        precondition(x.rank == 3 && x.shape[2] == dimension, "EncoderBlock expects [B, T, \(dimension)], got \(x.shape)")
+    public func forward(_ x: Tensor, mask: AttentionMask? = nil, returnWeights: Bool = false) -> (
+        output: Tensor, weights: Tensor?
+    ) {
+        precondition(
+            x.rank == 3 && x.shape[2] == dimension, "EncoderBlock expects [B, T, \(dimension)], got \(x.shape)")
         switch placement {
         case .post:
             let a = attention.forward(x, mask: mask, returnWeights: returnWeights)

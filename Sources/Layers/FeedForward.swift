@@ -10,18 +10,24 @@ public struct FeedForward: ParameterVisitable, Sendable {
     public var activation: Activation
 
     public init(intermediate: Linear, output: Linear, activation: Activation) {
-        precondition(intermediate.outFeatures == output.inFeatures && intermediate.inFeatures == output.outFeatures,
-                     "FeedForward layers do not chain: \(intermediate.weight.shape) then \(output.weight.shape)")
+        precondition(
+            intermediate.outFeatures == output.inFeatures && intermediate.inFeatures == output.outFeatures,
+            "FeedForward layers do not chain: \(intermediate.weight.shape) then \(output.weight.shape)")
         self.intermediate = intermediate
         self.output = output
         self.activation = activation
     }
 
     /// A freshly initialised block of width `dimension` and hidden width `hidden`.
-    public init(dimension: Int, hidden: Int, activation: Activation = .gelu, initialization: Initialization = .pytorch, generator: inout SeededGenerator) {
+    public init(
+        dimension: Int, hidden: Int, activation: Activation = .gelu, initialization: Initialization = .pytorch,
+        generator: inout SeededGenerator
+    ) {
         self.init(
-            intermediate: Linear(inFeatures: dimension, outFeatures: hidden, initialization: initialization, generator: &generator),
-            output: Linear(inFeatures: hidden, outFeatures: dimension, initialization: initialization, generator: &generator),
+            intermediate: Linear(
+                inFeatures: dimension, outFeatures: hidden, initialization: initialization, generator: &generator),
+            output: Linear(
+                inFeatures: hidden, outFeatures: dimension, initialization: initialization, generator: &generator),
             activation: activation)
     }
 

@@ -19,7 +19,9 @@ public struct LayerNorm: ParameterVisitable, Sendable {
 
     /// From existing parameters, each `[D]`.
     public init(weight: Tensor, bias: Tensor, epsilon: Float = 1e-5) {
-        precondition(weight.rank == 1 && bias.shape == weight.shape, "LayerNorm weight and bias must both be [D], got \(weight.shape) and \(bias.shape)")
+        precondition(
+            weight.rank == 1 && bias.shape == weight.shape,
+            "LayerNorm weight and bias must both be [D], got \(weight.shape) and \(bias.shape)")
         self.weight = weight
         self.bias = bias
         self.epsilon = epsilon
@@ -61,4 +63,3 @@ public struct LayerNorm: ParameterVisitable, Sendable {
         try body(joinName(prefix, "bias"), &bias)
     }
 }
-

@@ -17,13 +17,18 @@ public struct Linear: ParameterVisitable, Sendable {
     /// - Precondition: `weight` is `[out, in]` and `bias`, when present, is `[out]`.
     public init(weight: Tensor, bias: Tensor?) {
         precondition(weight.rank == 2, "Linear weight must be [out, in], got \(weight.shape)")
-        precondition(bias == nil || bias!.shape == [weight.shape[0]], "Linear bias must be [\(weight.shape[0])], got \(bias!.shape)")
+        precondition(
+            bias == nil || bias!.shape == [weight.shape[0]],
+            "Linear bias must be [\(weight.shape[0])], got \(bias!.shape)")
         self.weight = weight
         self.bias = bias
     }
 
     /// A freshly initialised layer.
-    public init(inFeatures: Int, outFeatures: Int, bias: Bool = true, initialization: Initialization = .pytorch, generator: inout SeededGenerator) {
+    public init(
+        inFeatures: Int, outFeatures: Int, bias: Bool = true, initialization: Initialization = .pytorch,
+        generator: inout SeededGenerator
+    ) {
         switch initialization {
         case .pytorch:
             let bound = 1 / Float(inFeatures).squareRoot()
@@ -51,7 +56,9 @@ public struct Linear: ParameterVisitable, Sendable {
     /// The product is split into tiles over `ComputeThreads.count` threads — by rows when there are
     /// many, by output columns when there are few (one short text) — each tile one single-threaded
     /// OpenBLAS call, with the bias and activation applied to the tile while it is in cache.
-    public func apply(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, activation: Activation? = nil) {
+    public func apply(
+        _ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, activation: Activation? = nil
+    ) {
         let (n, k) = (outFeatures, inFeatures)
         guard rows > 0 else { return }
         let threads = ComputeThreads.count
@@ -80,8 +87,9 @@ public struct Linear: ParameterVisitable, Sendable {
                     beta = 1
                 }
                 // [m, in] x [nc, in]^T -> [m, nc]
-                sgemm(transposeA: false, transposeB: true, m: m, n: nc, k: k,
-                      a: x + r0 * k, lda: k, b: w.baseAddress! + c0 * k, ldb: k, beta: beta, c: yt, ldc: n)
+                sgemm(
+                    transposeA: false, transposeB: true, m: m, n: nc, k: k,
+                    a: x + r0 * k, lda: k, b: w.baseAddress! + c0 * k, ldb: k, beta: beta, c: yt, ldc: n)
                 if let activation {
                     for r in 0..<m { activation.apply(inPlace: yt + r * n, count: nc) }
                 }

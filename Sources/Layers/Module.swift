@@ -18,7 +18,8 @@ public enum LayerError: Error, Equatable, CustomStringConvertible {
         case let .missingParameter(name):
             return "missing parameter '\(name)'"
         case let .unexpectedParameters(names):
-            return "unexpected parameters: \(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? ", … (\(names.count) in all)" : "")"
+            return
+                "unexpected parameters: \(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? ", … (\(names.count) in all)" : "")"
         case let .invalidConfiguration(message):
             return "invalid configuration: \(message)"
         case let .invalidInput(message):

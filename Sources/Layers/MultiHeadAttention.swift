@@ -36,7 +36,9 @@ public struct MultiHeadAttention: ParameterVisitable, Sendable {
             throw LayerError.invalidConfiguration("width \(d) is not divisible by \(heads) attention heads")
         }
         guard key.outFeatures == d, value.outFeatures == d, output.inFeatures == d else {
-            throw LayerError.invalidConfiguration("query, key and value must all project to \(d) and the output take \(d), got \(key.outFeatures), \(value.outFeatures), \(output.inFeatures)")
+            throw LayerError.invalidConfiguration(
+                "query, key and value must all project to \(d) and the output take \(d), got \(key.outFeatures), \(value.outFeatures), \(output.inFeatures)"
+            )
         }
         self.query = query
         self.key = key
@@ -46,15 +48,21 @@ public struct MultiHeadAttention: ParameterVisitable, Sendable {
     }
 
     /// A freshly initialised layer of width `dimension` with `heads` heads.
-    public init(dimension: Int, heads: Int, initialization: Initialization = .pytorch, generator: inout SeededGenerator) throws {
+    public init(dimension: Int, heads: Int, initialization: Initialization = .pytorch, generator: inout SeededGenerator)
+        throws
+    {
         guard heads > 0, dimension > 0, dimension % heads == 0 else {
             throw LayerError.invalidConfiguration("width \(dimension) is not divisible by \(heads) attention heads")
         }
         try self.init(
-            query: Linear(inFeatures: dimension, outFeatures: dimension, initialization: initialization, generator: &generator),
-            key: Linear(inFeatures: dimension, outFeatures: dimension, initialization: initialization, generator: &generator),
-            value: Linear(inFeatures: dimension, outFeatures: dimension, initialization: initialization, generator: &generator),
-            output: Linear(inFeatures: dimension, outFeatures: dimension, initialization: initialization, generator: &generator),
+            query: Linear(
+                inFeatures: dimension, outFeatures: dimension, initialization: initialization, generator: &generator),
+            key: Linear(
+                inFeatures: dimension, outFeatures: dimension, initialization: initialization, generator: &generator),
+            value: Linear(
+                inFeatures: dimension, outFeatures: dimension, initialization: initialization, generator: &generator),
+            output: Linear(
+                inFeatures: dimension, outFeatures: dimension, initialization: initialization, generator: &generator),
             heads: heads)
     }
 
@@ -69,9 +77,12 @@ public struct MultiHeadAttention: ParameterVisitable, Sendable {
         _ x: Tensor, keyValue: Tensor? = nil, mask: AttentionMask? = nil,
         returnScores: Bool = false, returnWeights: Bool = false
     ) -> MultiHeadAttentionOutput {
-        precondition(x.rank == 3 && x.shape[2] == dimension, "MultiHeadAttention expects [B, T, \(dimension)], got \(x.shape)")
+        precondition(
+            x.rank == 3 && x.shape[2] == dimension, "MultiHeadAttention expects [B, T, \(dimension)], got \(x.shape)")
         let kv = keyValue ?? x
-        precondition(kv.rank == 3 && kv.shape[0] == x.shape[0] && kv.shape[2] == dimension, "key/value \(kv.shape) does not fit query \(x.shape)")
+        precondition(
+            kv.rank == 3 && kv.shape[0] == x.shape[0] && kv.shape[2] == dimension,
+            "key/value \(kv.shape) does not fit query \(x.shape)")
         let (b, tq, tk, d) = (x.shape[0], x.shape[1], kv.shape[1], dimension)
         let q = query(x)  // [B, Tq, D] x [D, D]^T -> [B, Tq, D]
         let k = key(kv)  // [B, Tk, D] x [D, D]^T -> [B, Tk, D]
@@ -81,17 +92,27 @@ public struct MultiHeadAttention: ParameterVisitable, Sendable {
         var weights: Tensor? = returnWeights ? .zeros([b, heads, tq, tk]) : nil
         let so = scores.map { _ in UnsafeMutablePointer<Float>.allocate(capacity: b * heads * tq * tk) }
         let wo = weights.map { _ in UnsafeMutablePointer<Float>.allocate(capacity: b * heads * tq * tk) }
-        defer { so?.deallocate(); wo?.deallocate() }
+        defer {
+            so?.deallocate()
+            wo?.deallocate()
+        }
         q.withUnsafeBufferPointer { pq in
             k.withUnsafeBufferPointer { pk in
                 v.withUnsafeBufferPointer { pv in
                     context.withUnsafeMutableBufferPointer { pc in
                         // [B, T, D] seen as heads side by side: head h is columns h·Dh ..< (h+1)·Dh.
                         attentionKernel(
-                            query: AttentionOperand(base: pq.baseAddress!, offsets: (0..<b).map { $0 * tq * d }, headStride: headDimension, rowStride: d),
-                            key: AttentionOperand(base: pk.baseAddress!, offsets: (0..<b).map { $0 * tk * d }, headStride: headDimension, rowStride: d),
-                            value: AttentionOperand(base: pv.baseAddress!, offsets: (0..<b).map { $0 * tk * d }, headStride: headDimension, rowStride: d),
-                            context: pc.baseAddress!, contextOffsets: (0..<b).map { $0 * tq * d }, contextHeadStride: headDimension, contextRowStride: d,
+                            query: AttentionOperand(
+                                base: pq.baseAddress!, offsets: (0..<b).map { $0 * tq * d }, headStride: headDimension,
+                                rowStride: d),
+                            key: AttentionOperand(
+                                base: pk.baseAddress!, offsets: (0..<b).map { $0 * tk * d }, headStride: headDimension,
+                                rowStride: d),
+                            value: AttentionOperand(
+                                base: pv.baseAddress!, offsets: (0..<b).map { $0 * tk * d }, headStride: headDimension,
+                                rowStride: d),
+                            context: pc.baseAddress!, contextOffsets: (0..<b).map { $0 * tq * d },
+                            contextHeadStride: headDimension, contextRowStride: d,
                             queryLengths: Array(repeating: tq, count: b), keyLengths: Array(repeating: tk, count: b),
                             heads: heads, headDim: headDimension, scale: 1 / Float(headDimension).squareRoot(),
                             mask: mask, scoresOut: so, weightsOut: wo)
@@ -99,8 +120,14 @@ public struct MultiHeadAttention: ParameterVisitable, Sendable {
                 }
             }
         }
-        if let so { scores = Tensor(Array(UnsafeBufferPointer(start: so, count: b * heads * tq * tk)), shape: [b, heads, tq, tk]) }
-        if let wo { weights = Tensor(Array(UnsafeBufferPointer(start: wo, count: b * heads * tq * tk)), shape: [b, heads, tq, tk]) }
+        if let so {
+            scores = Tensor(
+                Array(UnsafeBufferPointer(start: so, count: b * heads * tq * tk)), shape: [b, heads, tq, tk])
+        }
+        if let wo {
+            weights = Tensor(
+                Array(UnsafeBufferPointer(start: wo, count: b * heads * tq * tk)), shape: [b, heads, tq, tk])
+        }
         // [B, Tq, D] x [D, D]^T -> [B, Tq, D]
         return MultiHeadAttentionOutput(output: output(context), scores: scores, weights: weights)
     }
@@ -112,7 +139,10 @@ public struct MultiHeadAttention: ParameterVisitable, Sendable {
         let d = dimension
         let qkv = UnsafeMutablePointer<Float>.allocate(capacity: 3 * rows * d)
         let context = UnsafeMutablePointer<Float>.allocate(capacity: rows * d)
-        defer { qkv.deallocate(); context.deallocate() }
+        defer {
+            qkv.deallocate()
+            context.deallocate()
+        }
         query.apply(x, rows: rows, into: qkv)  // [rows, D] x [D, D]^T -> [rows, D]
         key.apply(x, rows: rows, into: qkv + rows * d)
         value.apply(x, rows: rows, into: qkv + 2 * rows * d)
@@ -122,7 +152,8 @@ public struct MultiHeadAttention: ParameterVisitable, Sendable {
         attentionKernel(
             query: AttentionOperand(base: qkv, offsets: offsets, headStride: headDimension, rowStride: d),
             key: AttentionOperand(base: qkv + rows * d, offsets: offsets, headStride: headDimension, rowStride: d),
-            value: AttentionOperand(base: qkv + 2 * rows * d, offsets: offsets, headStride: headDimension, rowStride: d),
+            value: AttentionOperand(
+                base: qkv + 2 * rows * d, offsets: offsets, headStride: headDimension, rowStride: d),
             context: context, contextOffsets: offsets, contextHeadStride: headDimension, contextRowStride: d,
             queryLengths: lengths, keyLengths: lengths, heads: heads, headDim: headDimension,
             scale: 1 / Float(headDimension).squareRoot(), mask: layout.mask)

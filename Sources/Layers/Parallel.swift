@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Foundation
-#endif
 import Dispatch
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#else
+    import Foundation
+#endif
 
 /// How many threads the layers' own parallel loops use (the packed inference path).
 ///

@@ -6,20 +6,33 @@ extension MultiHeadAttention {
     /// `out_proj.bias` `[D]`.
     public init(pytorchStateDict tensors: [String: Tensor], prefix: String = "", heads: Int) throws {
         func get(_ name: String) throws -> Tensor {
-            guard let t = tensors[joinName(prefix, name)] else { throw LayerError.missingParameter(joinName(prefix, name)) }
+            guard let t = tensors[joinName(prefix, name)] else {
+                throw LayerError.missingParameter(joinName(prefix, name))
+            }
             return t
         }
         let inWeight = try get("in_proj_weight")
         guard inWeight.rank == 2, inWeight.shape[0] == 3 * inWeight.shape[1] else {
-            throw LayerError.shapeMismatch(tensor: joinName(prefix, "in_proj_weight"), expected: [3 * (inWeight.shape.last ?? 0), inWeight.shape.last ?? 0], found: inWeight.shape)
+            throw LayerError.shapeMismatch(
+                tensor: joinName(prefix, "in_proj_weight"),
+                expected: [3 * (inWeight.shape.last ?? 0), inWeight.shape.last ?? 0], found: inWeight.shape)
         }
         let d = inWeight.shape[1]
         let inBias = try get("in_proj_bias")
-        guard inBias.shape == [3 * d] else { throw LayerError.shapeMismatch(tensor: joinName(prefix, "in_proj_bias"), expected: [3 * d], found: inBias.shape) }
+        guard inBias.shape == [3 * d] else {
+            throw LayerError.shapeMismatch(
+                tensor: joinName(prefix, "in_proj_bias"), expected: [3 * d], found: inBias.shape)
+        }
         let outWeight = try get("out_proj.weight")
-        guard outWeight.shape == [d, d] else { throw LayerError.shapeMismatch(tensor: joinName(prefix, "out_proj.weight"), expected: [d, d], found: outWeight.shape) }
+        guard outWeight.shape == [d, d] else {
+            throw LayerError.shapeMismatch(
+                tensor: joinName(prefix, "out_proj.weight"), expected: [d, d], found: outWeight.shape)
+        }
         let outBias = try get("out_proj.bias")
-        guard outBias.shape == [d] else { throw LayerError.shapeMismatch(tensor: joinName(prefix, "out_proj.bias"), expected: [d], found: outBias.shape) }
+        guard outBias.shape == [d] else {
+            throw LayerError.shapeMismatch(
+                tensor: joinName(prefix, "out_proj.bias"), expected: [d], found: outBias.shape)
+        }
         let w = inWeight.reshaped([3, d, d])
         let b = inBias.reshaped([3, d])
         try self.init(
@@ -42,30 +55,41 @@ extension EncoderBlock {
         func get(_ name: String, _ shape: [Int]) throws -> Tensor {
             let full = joinName(prefix, name)
             guard let t = tensors[full] else { throw LayerError.missingParameter(full) }
-            guard t.shape == shape else { throw LayerError.shapeMismatch(tensor: full, expected: shape, found: t.shape) }
+            guard t.shape == shape else {
+                throw LayerError.shapeMismatch(tensor: full, expected: shape, found: t.shape)
+            }
             return t
         }
-        let attention = try MultiHeadAttention(pytorchStateDict: tensors, prefix: joinName(prefix, "self_attn"), heads: heads)
+        let attention = try MultiHeadAttention(
+            pytorchStateDict: tensors, prefix: joinName(prefix, "self_attn"), heads: heads)
         let d = attention.dimension
-        guard let l1 = tensors[joinName(prefix, "linear1.weight")] else { throw LayerError.missingParameter(joinName(prefix, "linear1.weight")) }
+        guard let l1 = tensors[joinName(prefix, "linear1.weight")] else {
+            throw LayerError.missingParameter(joinName(prefix, "linear1.weight"))
+        }
         let f = l1.shape.first ?? 0
         self.init(
             attention: attention,
-            attentionNorm: LayerNorm(weight: try get("norm1.weight", [d]), bias: try get("norm1.bias", [d]), epsilon: layerNormEpsilon),
+            attentionNorm: LayerNorm(
+                weight: try get("norm1.weight", [d]), bias: try get("norm1.bias", [d]), epsilon: layerNormEpsilon),
             feedForward: FeedForward(
                 intermediate: Linear(weight: try get("linear1.weight", [f, d]), bias: try get("linear1.bias", [f])),
                 output: Linear(weight: try get("linear2.weight", [d, f]), bias: try get("linear2.bias", [d])),
                 activation: activation),
-            outputNorm: LayerNorm(weight: try get("norm2.weight", [d]), bias: try get("norm2.bias", [d]), epsilon: layerNormEpsilon),
+            outputNorm: LayerNorm(
+                weight: try get("norm2.weight", [d]), bias: try get("norm2.bias", [d]), epsilon: layerNormEpsilon),
             placement: placement)
     }
 
     /// The parameters under PyTorch `nn.TransformerEncoderLayer` names (packed `in_proj_weight`).
     public func pytorchStateDict(prefix: String = "") -> [String: Tensor] {
         let a = attention
-        let qkvWeight = Tensor.stack([a.query.weight, a.key.weight, a.value.weight]).reshaped([3 * dimension, dimension])
+        let qkvWeight = Tensor.stack([a.query.weight, a.key.weight, a.value.weight]).reshaped([
+            3 * dimension, dimension,
+        ])
         let zero = Tensor.zeros([dimension])
-        let qkvBias = Tensor.stack([a.query.bias ?? zero, a.key.bias ?? zero, a.value.bias ?? zero]).reshaped([3 * dimension])
+        let qkvBias = Tensor.stack([a.query.bias ?? zero, a.key.bias ?? zero, a.value.bias ?? zero]).reshaped([
+            3 * dimension
+        ])
         var out: [String: Tensor] = [
             "self_attn.in_proj_weight": qkvWeight, "self_attn.in_proj_bias": qkvBias,
             "self_attn.out_proj.weight": a.output.weight, "self_attn.out_proj.bias": a.output.bias ?? zero,

@@ -50,7 +50,9 @@ extension Tensor {
     }
 
     /// Elements drawn from a normal distribution.
-    public static func normal(_ shape: [Int], mean: Float = 0, std: Float = 1, generator: inout SeededGenerator) -> Tensor {
+    public static func normal(_ shape: [Int], mean: Float = 0, std: Float = 1, generator: inout SeededGenerator)
+        -> Tensor
+    {
         Tensor(shape: shape) { out in
             for i in 0..<out.count { out[i] = mean + std * generator.nextNormal() }
         }

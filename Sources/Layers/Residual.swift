@@ -2,4 +2,3 @@
 public func residual(_ x: Tensor, _ sublayer: (Tensor) -> Tensor) -> Tensor {
     x + sublayer(x)
 }
-

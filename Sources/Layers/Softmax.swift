@@ -14,4 +14,3 @@ public func softmax(_ x: Tensor) -> Tensor {
     }
     return y
 }
-

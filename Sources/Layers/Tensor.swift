@@ -205,7 +205,9 @@ public struct Tensor: @unchecked Sendable {
 
 extension Tensor: CustomStringConvertible {
     public var description: String {
-        let preview = UnsafeBufferPointer(start: storage.base, count: Swift.min(count, 8)).map { String(format: "%.5g", Double($0)) }.joined(separator: ", ")
+        let preview = UnsafeBufferPointer(start: storage.base, count: Swift.min(count, 8)).map {
+            String(format: "%.5g", Double($0))
+        }.joined(separator: ", ")
         return "Tensor(shape: \(shape), [\(preview)\(count > 8 ? ", …" : "")])"
     }
 }

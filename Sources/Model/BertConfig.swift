@@ -88,15 +88,23 @@ public struct BertConfig: Codable, Sendable, Equatable {
         guard vocabSize > 0 else { throw fail("vocab_size must be positive, got \(vocabSize)") }
         guard hiddenSize > 0 else { throw fail("hidden_size must be positive, got \(hiddenSize)") }
         guard numHiddenLayers > 0 else { throw fail("num_hidden_layers must be positive, got \(numHiddenLayers)") }
-        guard numAttentionHeads > 0 else { throw fail("num_attention_heads must be positive, got \(numAttentionHeads)") }
+        guard numAttentionHeads > 0 else {
+            throw fail("num_attention_heads must be positive, got \(numAttentionHeads)")
+        }
         guard hiddenSize % numAttentionHeads == 0 else {
             throw fail("hidden_size \(hiddenSize) is not divisible by num_attention_heads \(numAttentionHeads)")
         }
         guard intermediateSize > 0 else { throw fail("intermediate_size must be positive, got \(intermediateSize)") }
-        guard maxPositionEmbeddings > 0 else { throw fail("max_position_embeddings must be positive, got \(maxPositionEmbeddings)") }
+        guard maxPositionEmbeddings > 0 else {
+            throw fail("max_position_embeddings must be positive, got \(maxPositionEmbeddings)")
+        }
         guard typeVocabSize > 0 else { throw fail("type_vocab_size must be positive, got \(typeVocabSize)") }
-        guard layerNormEps > 0, layerNormEps.isFinite else { throw fail("layer_norm_eps must be a positive number, got \(layerNormEps)") }
-        guard activation != nil else { throw fail("hidden_act '\(hiddenAct)' is not supported (gelu, gelu_new, gelu_pytorch_tanh, relu)") }
+        guard layerNormEps > 0, layerNormEps.isFinite else {
+            throw fail("layer_norm_eps must be a positive number, got \(layerNormEps)")
+        }
+        guard activation != nil else {
+            throw fail("hidden_act '\(hiddenAct)' is not supported (gelu, gelu_new, gelu_pytorch_tanh, relu)")
+        }
         guard positionEmbeddingType == "absolute" else {
             throw fail("position_embedding_type '\(positionEmbeddingType)' is not supported (only 'absolute')")
         }
@@ -105,7 +113,9 @@ public struct BertConfig: Codable, Sendable, Equatable {
         let (embed, o1) = vocabSize.multipliedReportingOverflow(by: hiddenSize)
         let (ff, o2) = intermediateSize.multipliedReportingOverflow(by: hiddenSize)
         guard !o1, !o2, embed < limit, ff < limit, numHiddenLayers <= 1024 else {
-            throw fail("sizes are too large to be a real model (vocab_size \(vocabSize), hidden_size \(hiddenSize), intermediate_size \(intermediateSize), num_hidden_layers \(numHiddenLayers))")
+            throw fail(
+                "sizes are too large to be a real model (vocab_size \(vocabSize), hidden_size \(hiddenSize), intermediate_size \(intermediateSize), num_hidden_layers \(numHiddenLayers))"
+            )
         }
     }
 

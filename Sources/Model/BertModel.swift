@@ -32,7 +32,11 @@ public struct BertModel: ParameterVisitable, Sendable {
                     initialization: init_, generator: &g))
         }
         encoder = Encoder(blocks: blocks)
-        pooler = withPooler ? Linear(inFeatures: config.hiddenSize, outFeatures: config.hiddenSize, initialization: init_, generator: &g) : nil
+        pooler =
+            withPooler
+            ? Linear(
+                inFeatures: config.hiddenSize, outFeatures: config.hiddenSize, initialization: init_, generator: &g)
+            : nil
     }
 
     /// D.
@@ -60,9 +64,11 @@ public struct BertModel: ParameterVisitable, Sendable {
             guard attentionMask.count == ids.count, attentionMask.allSatisfy({ $0.count == t }) else {
                 throw ModelError.invalidInput("attention mask shape does not match the ids")
             }
-            mask = AttentionMask(attentionMask: Tensor(attentionMask.flatMap { $0.map(Float.init) }, shape: [ids.count, t]))
+            mask = AttentionMask(
+                attentionMask: Tensor(attentionMask.flatMap { $0.map(Float.init) }, shape: [ids.count, t]))
         }
-        return encoder.forward(x, mask: mask, returnHiddenStates: returnHiddenStates, returnAttentions: returnAttentions)
+        return encoder.forward(
+            x, mask: mask, returnHiddenStates: returnHiddenStates, returnAttentions: returnAttentions)
     }
 
     /// The pooler output `tanh(dense(h[CLS]))` for each sequence's first row, `[B, D]`.
@@ -79,4 +85,3 @@ public struct BertModel: ParameterVisitable, Sendable {
         if pooler != nil { try pooler!.visitParameters(prefix: joinName(prefix, "pooler.dense"), body) }
     }
 }
-

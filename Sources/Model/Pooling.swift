@@ -41,7 +41,10 @@ public enum PoolingStrategy: String, Sendable, CaseIterable {
         guard unique.count == 1 else {
             throw ModelError.invalidConfig(
                 file: url.path,
-                reason: unique.isEmpty ? "no pooling mode is set" : "several pooling modes are set (\(unique.map(\.rawValue).sorted().joined(separator: ", "))); only one is supported")
+                reason: unique.isEmpty
+                    ? "no pooling mode is set"
+                    : "several pooling modes are set (\(unique.map(\.rawValue).sorted().joined(separator: ", "))); only one is supported"
+            )
         }
         return unique[0]
     }

@@ -68,20 +68,27 @@ public final class SentenceEncoder: Sendable {
         model = try BertModel(config: config, weights: weights)
         tokenizer = try BertTokenizer(directory: directory)
         guard tokenizer.vocabularySize <= config.vocabSize else {
-            throw ModelError.invalidConfig(file: directory.appendingPathComponent("vocab.txt").path,
-                                           reason: "the vocabulary has \(tokenizer.vocabularySize) tokens but the model only \(config.vocabSize) embeddings")
+            throw ModelError.invalidConfig(
+                file: directory.appendingPathComponent("vocab.txt").path,
+                reason:
+                    "the vocabulary has \(tokenizer.vocabularySize) tokens but the model only \(config.vocabSize) embeddings"
+            )
         }
         sentenceConfig = try SentenceTransformersConfig.load(directory: directory)
         maxLength = min(sentenceConfig.maxSequenceLength ?? config.maxPositionEmbeddings, config.maxPositionEmbeddings)
     }
 
     /// An encoder from parts already in memory (a model built or trained in Swift).
-    public init(model: BertModel, tokenizer: BertTokenizer, sentenceConfig: SentenceTransformersConfig, directory: URL = URL(fileURLWithPath: ".")) {
+    public init(
+        model: BertModel, tokenizer: BertTokenizer, sentenceConfig: SentenceTransformersConfig,
+        directory: URL = URL(fileURLWithPath: ".")
+    ) {
         self.directory = directory
         self.model = model
         self.tokenizer = tokenizer
         self.sentenceConfig = sentenceConfig
-        maxLength = min(sentenceConfig.maxSequenceLength ?? model.config.maxPositionEmbeddings, model.config.maxPositionEmbeddings)
+        maxLength = min(
+            sentenceConfig.maxSequenceLength ?? model.config.maxPositionEmbeddings, model.config.maxPositionEmbeddings)
     }
 
     /// D, the width of every embedding.
@@ -102,20 +109,26 @@ public final class SentenceEncoder: Sendable {
         try run(texts, options: options) { index, encoding, hidden, row in
             var v = [Float](repeating: 0, count: dimension)
             v.withUnsafeMutableBufferPointer { out in
-                pooling.pool(hidden + row * dimension, rows: encoding.ids.count, width: dimension, into: out.baseAddress!)
+                pooling.pool(
+                    hidden + row * dimension, rows: encoding.ids.count, width: dimension, into: out.baseAddress!)
             }
             if normalize { l2Normalize(&v) }
-            results[index] = TextEmbedding(vector: v, tokenCount: encoding.ids.count, truncatedCount: encoding.truncatedCount)
+            results[index] = TextEmbedding(
+                vector: v, tokenCount: encoding.ids.count, truncatedCount: encoding.truncatedCount)
         }
         return results.map { $0! }
     }
 
     /// The last hidden state of each text, `[T, D]` (the token embeddings of sentence-transformers), in input order.
-    public func tokenEmbeddings(_ texts: [String], options: EmbeddingOptions = EmbeddingOptions()) throws -> [(encoding: Encoding, vectors: Tensor)] {
+    public func tokenEmbeddings(_ texts: [String], options: EmbeddingOptions = EmbeddingOptions()) throws -> [(
+        encoding: Encoding, vectors: Tensor
+    )] {
         var results = [(Encoding, Tensor)?](repeating: nil, count: texts.count)
         try run(texts, options: options) { index, encoding, hidden, row in
             let n = encoding.ids.count
-            let t = Tensor(shape: [n, dimension]) { out in out.baseAddress!.update(from: hidden + row * dimension, count: n * dimension) }
+            let t = Tensor(shape: [n, dimension]) { out in
+                out.baseAddress!.update(from: hidden + row * dimension, count: n * dimension)
+            }
             results[index] = (encoding, t)
         }
         return results.map { $0! }
@@ -123,10 +136,16 @@ public final class SentenceEncoder: Sendable {
 
     /// Tokenizes, sorts by length, runs packed batches and hands each text's rows to `body`
     /// (text index, its encoding, the batch's hidden states `[rows, D]`, the text's first row).
-    private func run(_ texts: [String], options: EmbeddingOptions, _ body: (Int, Encoding, UnsafePointer<Float>, Int) throws -> Void) throws {
-        guard options.batchSize > 0 else { throw ModelError.invalidInput("batch size must be positive, got \(options.batchSize)") }
+    private func run(
+        _ texts: [String], options: EmbeddingOptions, _ body: (Int, Encoding, UnsafePointer<Float>, Int) throws -> Void
+    ) throws {
+        guard options.batchSize > 0 else {
+            throw ModelError.invalidInput("batch size must be positive, got \(options.batchSize)")
+        }
         let limit = min(options.maxLength ?? maxLength, model.config.maxPositionEmbeddings)
-        guard limit >= 2 else { throw ModelError.invalidInput("maximum length must be at least 2 tokens, got \(limit)") }
+        guard limit >= 2 else {
+            throw ModelError.invalidInput("maximum length must be at least 2 tokens, got \(limit)")
+        }
         var encodings: [Encoding] = []
         encodings.reserveCapacity(texts.count)
         for (i, text) in texts.enumerated() {
@@ -152,7 +171,8 @@ public final class SentenceEncoder: Sendable {
             start = end
             let lengths = batch.map { encodings[$0].ids.count }
             let hidden = try model.packed(
-                ids: batch.flatMap { encodings[$0].ids }, typeIds: batch.flatMap { encodings[$0].typeIds }, lengths: lengths)
+                ids: batch.flatMap { encodings[$0].ids }, typeIds: batch.flatMap { encodings[$0].typeIds },
+                lengths: lengths)
             try hidden.withUnsafeBufferPointer { h in
                 var row = 0
                 for (k, index) in batch.enumerated() {

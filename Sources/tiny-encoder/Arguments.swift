@@ -10,7 +10,9 @@ enum SharedOptions {
         help: "model folder (default: $TINY_ENCODER_MODEL, else weights/default or weights/all-MiniLM-L6-v2)")
     static let threads = OptionSpec.value(
         "--threads", placeholder: "N", help: "threads the model runs on (default: every core)")
-    static let batchSize = OptionSpec.value("--batch-size", placeholder: "N", help: "texts read and run together (default 256; a model batch also stops at 4,096 tokens)")
+    static let batchSize = OptionSpec.value(
+        "--batch-size", placeholder: "N",
+        help: "texts read and run together (default 256; a model batch also stops at 4,096 tokens)")
     static let maxLength = OptionSpec.value(
         "--max-length", placeholder: "N", help: "token limit, specials included (default: the model's)")
     static let pooling = OptionSpec.value(

@@ -133,7 +133,8 @@ enum TrainCommand: Subcommand {
         }
         var projection: Tensor?
         if architecture.width < teacher.dimension {
-            projection = PrincipalComponents.basis(of: teacherEmbeddings, count: architecture.width, seed: options.seed)  // [D, Dt]
+            // [D, Dt]
+            projection = PrincipalComponents.basis(of: teacherEmbeddings, count: architecture.width, seed: options.seed)
         }
         let task = try DistillationTask(
             sequences: student.trainingSequences(corpus), teacherEmbeddings: teacherEmbeddings, projection: projection,
@@ -226,14 +227,17 @@ enum TrainCommand: Subcommand {
             log(quiet, "resumed at step \(trainer.step) from \(directory.path)")
         }
         var lastLine = Date.distantPast
-        try trainer.run(shouldStop: { Interrupt.received.load(ordering: .relaxed) }) { progress in
-            if !quiet,
-                Date().timeIntervalSince(lastLine) >= 5 || progress.step == progress.totalSteps || progress.step == 1
-            {
-                lastLine = Date()
-                Diagnostics.write(progress.line + "\n")
-            }
-        }
+        try trainer.run(
+            shouldStop: { Interrupt.received.load(ordering: .relaxed) },
+            report: { progress in
+                if !quiet,
+                    Date().timeIntervalSince(lastLine) >= 5 || progress.step == progress.totalSteps
+                        || progress.step == 1
+                {
+                    lastLine = Date()
+                    Diagnostics.write(progress.line + "\n")
+                }
+            })
         if let svg = arguments.value("loss-svg") {
             try LossCurveSVG.write(losses: trainer.losses, to: URL(fileURLWithPath: svg))
         }

@@ -19,8 +19,10 @@ struct ConcurrencyTests {
         ]
         for i in 0..<24 {
             texts.append(
-                (0...(i * 3)).map { TinyCheckpoint.vocabulary[5 + ($0 * 7 + i) % (TinyCheckpoint.vocabulary.count - 5)] }
-                    .joined(separator: " "))
+                (0...(i * 3)).map {
+                    TinyCheckpoint.vocabulary[5 + ($0 * 7 + i) % (TinyCheckpoint.vocabulary.count - 5)]
+                }
+                .joined(separator: " "))
         }
         return texts
     }()

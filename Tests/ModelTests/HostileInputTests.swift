@@ -128,7 +128,8 @@ struct HostileInputTests {
         // 2^60 elements fit, but 2^60 × 32 bits do not.
         let bits = file(shape: "[1152921504606846976]", offsets: "[0,8]", dataBytes: 8)
         #expect(
-            refuse(bits) == .shapeOverflow(file: "hostile.safetensors", tensor: "t", shape: [1_152_921_504_606_846_976]))
+            refuse(bits) == .shapeOverflow(file: "hostile.safetensors", tensor: "t", shape: [1_152_921_504_606_846_976])
+        )
         // A product that fits but does not match the bytes: no allocation of 2^40 floats.
         let claimed = file(shape: "[1048576,1048576]", offsets: "[0,8]", dataBytes: 8)
         #expect(
@@ -155,7 +156,8 @@ struct HostileInputTests {
                     continue
                 }
                 #expect(file == weights.path)
-                #expect(reason.contains("NaN or infinite") && reason.contains("encoder.layer.1.attention.self.key.weight"))
+                #expect(
+                    reason.contains("NaN or infinite") && reason.contains("encoder.layer.1.attention.self.key.weight"))
             }
             #expect(throws: ModelError.self) { try SentenceEncoder(directory: directory) }
             // The file-level check finds it without loading anything.
@@ -181,7 +183,8 @@ struct HostileInputTests {
             try SentenceEncoder(directory: directory)
         } throws: { error in
             let v = TinyCheckpoint.vocabulary.count
-            return "\(error)".contains("embeddings.word_embeddings.weight") && "\(error)".contains("has shape [\(v), 32], expected [\(v), 64]")
+            return "\(error)".contains("embeddings.word_embeddings.weight")
+                && "\(error)".contains("has shape [\(v), 32], expected [\(v), 64]")
         }
     }
 
@@ -204,7 +207,9 @@ struct HostileInputTests {
 
     @Test func configsThatCannotDescribeAModel() throws {
         let tiny = #""vocab_size": 38, "hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2"#
-        #expect(try configError("{\(tiny), \"num_attention_heads\": 0}")?.contains("num_attention_heads must be positive") == true)
+        #expect(
+            try configError("{\(tiny), \"num_attention_heads\": 0}")?.contains("num_attention_heads must be positive")
+                == true)
         #expect(
             try configError("{\(tiny), \"num_attention_heads\": 5}")?
                 .contains("hidden_size 32 is not divisible by num_attention_heads 5") == true)

@@ -61,7 +61,8 @@ struct HostileTextTests {
         let whitespace = " \t\n\r\u{0B}\u{0C}\u{85}\u{A0}\u{1680}\u{2003}\u{2028}\u{2029}\u{202F}\u{3000}"
         #expect(pieces(whitespace, tokenizer) == [])
         #expect(pieces(String(repeating: whitespace, count: 1000), tokenizer) == [])
-        let controls = "\u{1}\u{7}\u{8}\u{1B}\u{7F}\u{80}\u{9F}\u{AD}\u{200B}\u{200D}\u{202E}\u{2066}\u{FEFF}\u{E000}\u{F8FF}"
+        let controls =
+            "\u{1}\u{7}\u{8}\u{1B}\u{7F}\u{80}\u{9F}\u{AD}\u{200B}\u{200D}\u{202E}\u{2066}\u{FEFF}\u{E000}\u{F8FF}"
         #expect(pieces(controls, tokenizer) == [])
         #expect(pieces(String(repeating: controls, count: 1000), tokenizer) == [])
         // Emoji are neither punctuation nor whitespace: each run is one word, unknown to this vocabulary.

@@ -16,7 +16,8 @@ import Testing
 
     static func reference() throws -> (Reference, SafeTensorsFile) {
         let dir = Repo.fixtures.appendingPathComponent("model")
-        let json = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: dir.appendingPathComponent("minilm_parity.json")))
+        let json = try JSONDecoder().decode(
+            Reference.self, from: Data(contentsOf: dir.appendingPathComponent("minilm_parity.json")))
         let tensors = try SafeTensorsFile(url: dir.appendingPathComponent("minilm_parity.safetensors"))
         return (json, tensors)
     }
@@ -43,14 +44,21 @@ import Testing
         for (i, output) in outputs.enumerated() {
             let n = ref.lengths[i]
             #expect(output.vectors.shape == [n, 384], "text \(i)")
-            guard output.vectors.shape == [n, 384] else { row += n; continue }
+            guard output.vectors.shape == [n, 384] else {
+                row += n
+                continue
+            }
             let expected = hidden.slice(row..<(row + n))
             let (d, at) = output.vectors.maxAbsDifference(expected)
             if d > worst.value || d.isNaN { worst = (d, i, at / 384, at % 384) }
             row += n
         }
-        print("last_hidden_state: worst |Δ| = \(worst.value) at text \(worst.text), token \(worst.token), dim \(worst.dim)")
-        #expect(worst.value <= 1e-4, "last_hidden_state differs by \(worst.value) at text \(worst.text) token \(worst.token) dim \(worst.dim)")
+        print(
+            "last_hidden_state: worst |Δ| = \(worst.value) at text \(worst.text), token \(worst.token), dim \(worst.dim)"
+        )
+        #expect(
+            worst.value <= 1e-4,
+            "last_hidden_state differs by \(worst.value) at text \(worst.text) token \(worst.token) dim \(worst.dim)")
     }
 
     @Test func sentenceEmbeddingsMatchSentenceTransformers() throws {
@@ -89,11 +97,15 @@ import Testing
         let b = encoder.encode("Hi").ids
         let t = a.count
         let padded = [a, b + Array(repeating: 0, count: t - b.count)]
-        let mask = [Array(repeating: 1, count: t), Array(repeating: 1, count: b.count) + Array(repeating: 0, count: t - b.count)]
+        let mask = [
+            Array(repeating: 1, count: t),
+            Array(repeating: 1, count: b.count) + Array(repeating: 0, count: t - b.count),
+        ]
         let out = try encoder.model.forward(ids: padded, attentionMask: mask).lastHiddenState  // [2, T, D]
         let packed = try encoder.model.packed(ids: a + b, lengths: [a.count, b.count])  // [Ta + Tb, D]
         let d = out.reshaped([2 * t, 384]).slice(0..<t).maxAbsDifference(packed.slice(0..<t)).value
-        let d2 = out.reshaped([2 * t, 384]).slice(t..<(t + b.count)).maxAbsDifference(packed.slice(t..<(t + b.count))).value
+        let d2 = out.reshaped([2 * t, 384]).slice(t..<(t + b.count)).maxAbsDifference(packed.slice(t..<(t + b.count)))
+            .value
         #expect(d <= 1e-5 && d2 <= 1e-5, "padded vs packed differ by \(d), \(d2)")
     }
 }

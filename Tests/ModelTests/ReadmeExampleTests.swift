@@ -7,5 +7,7 @@ import Testing
     let example = try String(
         contentsOf: Repo.root.appendingPathComponent("Examples/BuildYourOwnEncoder/main.swift"), encoding: .utf8)
     let body = example.trimmingCharacters(in: .newlines)
-    #expect(readme.contains("```swift\n" + body + "\n```"), "README.md does not show Examples/BuildYourOwnEncoder/main.swift verbatim")
+    #expect(
+        readme.contains("```swift\n" + body + "\n```"),
+        "README.md does not show Examples/BuildYourOwnEncoder/main.swift verbatim")
 }

@@ -32,7 +32,8 @@ enum TinyCheckpoint {
         let model = try BertModel(config: config, seed: seed)
         var tensors = model.namedParameters().map { (name: $0.name, tensor: $0.value) }
         damage(&tensors)
-        try SafeTensors.write(tensors, metadata: ["format": "pt"], to: directory.appendingPathComponent("model.safetensors"))
+        try SafeTensors.write(
+            tensors, metadata: ["format": "pt"], to: directory.appendingPathComponent("model.safetensors"))
         try JSONEncoder().encode(config).write(to: directory.appendingPathComponent("config.json"))
         try (vocabulary.joined(separator: "\n") + "\n").write(
             to: directory.appendingPathComponent("vocab.txt"), atomically: true, encoding: .utf8)
@@ -40,7 +41,9 @@ enum TinyCheckpoint {
     }
 
     /// Sets element `index` of the tensor called `name` to `value`.
-    static func set(_ name: String, element index: Int, to value: Float, in tensors: inout [(name: String, tensor: Tensor)]) {
+    static func set(
+        _ name: String, element index: Int, to value: Float, in tensors: inout [(name: String, tensor: Tensor)]
+    ) {
         guard let i = tensors.firstIndex(where: { $0.name == name }) else { fatalError("no tensor \(name)") }
         tensors[i].tensor.withUnsafeMutableBufferPointer { $0[index] = value }
     }

@@ -37,7 +37,9 @@ public func reluInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
 public func addInPlace(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>, count: Int) {
     var i = 0
     while i + 16 <= count {
-        let s = UnsafeRawPointer(x + i).loadUnaligned(as: Float16x.self) + UnsafeRawPointer(y + i).loadUnaligned(as: Float16x.self)
+        let s =
+            UnsafeRawPointer(x + i).loadUnaligned(as: Float16x.self)
+            + UnsafeRawPointer(y + i).loadUnaligned(as: Float16x.self)
         UnsafeMutableRawPointer(x + i).storeBytes(of: s, as: Float16x.self)
         i += 16
     }
@@ -94,7 +96,10 @@ public func softmaxRow(_ x: UnsafeMutablePointer<Float>, count n: Int) {
 /// Layer norm of one row in place: two passes (mean, then variance of the deviations), then
 /// `(x − mean) / √(var + ε) · γ + β`.
 @inlinable
-public func layerNormRow(_ x: UnsafeMutablePointer<Float>, count d: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, epsilon: Float) {
+public func layerNormRow(
+    _ x: UnsafeMutablePointer<Float>, count d: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
+    epsilon: Float
+) {
     let mean = simdSum(x, count: d) / Float(d)
     var sq16 = Float16x()
     var i = 0

@@ -93,7 +93,8 @@ public func runBenchmarks(
     let embed32 = try corpusRunner.measure { consume(try encoder.embed(corpus, options: options32)) }
     results.append(
         CaseResult(
-            name: corpusName + "-b32", description: "as \(corpusName), in batches of 32 texts like encode(batch_size=32)",
+            name: corpusName + "-b32",
+            description: "as \(corpusName), in batches of 32 texts like encode(batch_size=32)",
             mode: .embed, sequences: corpus.count, realTokens: corpusTokens, computedTokens: corpusTokens,
             timing: embed32))
 

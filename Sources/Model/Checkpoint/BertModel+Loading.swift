@@ -13,14 +13,20 @@ extension BertModel {
         var unexpected: [String] = []
         for name in file.names {
             guard let canonical = canonicalTensorName(name) else { continue }
-            guard canonical.hasPrefix("embeddings.") || canonical.hasPrefix("encoder.") || canonical.hasPrefix("pooler.") else {
+            guard
+                canonical.hasPrefix("embeddings.") || canonical.hasPrefix("encoder.") || canonical.hasPrefix("pooler.")
+            else {
                 unexpected.append(name)
                 continue
             }
             tensors[canonical] = try file.tensor(name)
         }
         guard unexpected.isEmpty else {
-            throw ModelError.invalidWeights(file: url.path, reason: "unexpected tensors: \(unexpected.prefix(5).joined(separator: ", "))\(unexpected.count > 5 ? " … (\(unexpected.count))" : "")")
+            throw ModelError.invalidWeights(
+                file: url.path,
+                reason:
+                    "unexpected tensors: \(unexpected.prefix(5).joined(separator: ", "))\(unexpected.count > 5 ? " … (\(unexpected.count))" : "")"
+            )
         }
         do {
             try self.init(config: config, tensors: tensors)
@@ -33,7 +39,8 @@ extension BertModel {
             if bad { nonFinite.append(name) }
         }
         guard nonFinite.isEmpty else {
-            throw ModelError.invalidWeights(file: url.path, reason: "NaN or infinite values in \(nonFinite.prefix(5).joined(separator: ", "))")
+            throw ModelError.invalidWeights(
+                file: url.path, reason: "NaN or infinite values in \(nonFinite.prefix(5).joined(separator: ", "))")
         }
     }
 
@@ -42,14 +49,18 @@ extension BertModel {
     /// - Throws: `LayerError.missingParameter`, `.shapeMismatch` naming the tensor, or
     ///   `.unexpectedParameters` for names no layer uses.
     public init(config: BertConfig, tensors: [String: Tensor]) throws {
-        do { try config.validate() } catch let error as ModelError { throw LayerError.invalidConfiguration(error.description) }
+        do { try config.validate() } catch let error as ModelError {
+            throw LayerError.invalidConfiguration(error.description)
+        }
         let d = config.hiddenSize
         let f = config.intermediateSize
         let eps = Float(config.layerNormEps)
         var used = Set<String>()
         func get(_ name: String, _ shape: [Int]) throws -> Tensor {
             guard let t = tensors[name] else { throw LayerError.missingParameter(name) }
-            guard t.shape == shape else { throw LayerError.shapeMismatch(tensor: name, expected: shape, found: t.shape) }
+            guard t.shape == shape else {
+                throw LayerError.shapeMismatch(tensor: name, expected: shape, found: t.shape)
+            }
             used.insert(name)
             return t
         }
@@ -62,8 +73,10 @@ extension BertModel {
         self.config = config
         embeddings = BertEmbeddings(
             words: Embedding(weight: try get("embeddings.word_embeddings.weight", [config.vocabSize, d])),
-            positions: Embedding(weight: try get("embeddings.position_embeddings.weight", [config.maxPositionEmbeddings, d])),
-            tokenTypes: Embedding(weight: try get("embeddings.token_type_embeddings.weight", [config.typeVocabSize, d])),
+            positions: Embedding(
+                weight: try get("embeddings.position_embeddings.weight", [config.maxPositionEmbeddings, d])),
+            tokenTypes: Embedding(
+                weight: try get("embeddings.token_type_embeddings.weight", [config.typeVocabSize, d])),
             layerNorm: try norm("embeddings.LayerNorm"))
         var blocks: [EncoderBlock] = []
         for i in 0..<config.numHiddenLayers {
@@ -71,12 +84,15 @@ extension BertModel {
             blocks.append(
                 EncoderBlock(
                     attention: try MultiHeadAttention(
-                        query: try linear(p + ".attention.self.query", d, d), key: try linear(p + ".attention.self.key", d, d),
-                        value: try linear(p + ".attention.self.value", d, d), output: try linear(p + ".attention.output.dense", d, d),
+                        query: try linear(p + ".attention.self.query", d, d),
+                        key: try linear(p + ".attention.self.key", d, d),
+                        value: try linear(p + ".attention.self.value", d, d),
+                        output: try linear(p + ".attention.output.dense", d, d),
                         heads: config.numAttentionHeads),
                     attentionNorm: try norm(p + ".attention.output.LayerNorm"),
                     feedForward: FeedForward(
-                        intermediate: try linear(p + ".intermediate.dense", f, d), output: try linear(p + ".output.dense", d, f),
+                        intermediate: try linear(p + ".intermediate.dense", f, d),
+                        output: try linear(p + ".output.dense", d, f),
                         activation: config.activation ?? .gelu),
                     outputNorm: try norm(p + ".output.LayerNorm"),
                     placement: .post))

@@ -12,7 +12,10 @@ public struct SentenceTransformersConfig: Sendable, Equatable {
     /// `do_lower_case` of `sentence_bert_config.json` (lower-cases text before the tokenizer).
     public var lowercaseInput: Bool = false
 
-    public init(pooling: PoolingStrategy = .mean, normalize: Bool = false, maxSequenceLength: Int? = nil, lowercaseInput: Bool = false) {
+    public init(
+        pooling: PoolingStrategy = .mean, normalize: Bool = false, maxSequenceLength: Int? = nil,
+        lowercaseInput: Bool = false
+    ) {
         self.pooling = pooling
         self.normalize = normalize
         self.maxSequenceLength = maxSequenceLength
@@ -40,7 +43,8 @@ public struct SentenceTransformersConfig: Sendable, Equatable {
                 } else if type.hasSuffix(".Transformer") {
                     continue
                 } else {
-                    throw ModelError.invalidConfig(file: modulesURL.path, reason: "module type '\(type)' is not supported")
+                    throw ModelError.invalidConfig(
+                        file: modulesURL.path, reason: "module type '\(type)' is not supported")
                 }
             }
             if !foundPooling { poolingPath = "" }
@@ -57,7 +61,10 @@ public struct SentenceTransformersConfig: Sendable, Equatable {
                 let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
             else { throw ModelError.invalidConfig(file: sbertURL.path, reason: "not a JSON object") }
             if let n = json["max_seq_length"] as? Int {
-                guard n > 0 else { throw ModelError.invalidConfig(file: sbertURL.path, reason: "max_seq_length must be positive, got \(n)") }
+                guard n > 0 else {
+                    throw ModelError.invalidConfig(
+                        file: sbertURL.path, reason: "max_seq_length must be positive, got \(n)")
+                }
                 config.maxSequenceLength = n
             }
             config.lowercaseInput = json["do_lower_case"] as? Bool ?? false

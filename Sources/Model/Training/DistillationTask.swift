@@ -48,7 +48,8 @@ public struct DistillationTask: TrainingTask {
                 throw .shapeMismatch(
                     what: "projection", expected: [-1, teacherEmbeddings.shape[1]], found: projection.shape)
             }
-            projectedTeacher = normalizedRows(matmul(teacher, projection, transposeB: true))  // [N, Dt] x [D, Dt]^T -> [N, D]
+            // [N, Dt] x [D, Dt]^T -> [N, D]
+            projectedTeacher = normalizedRows(matmul(teacher, projection, transposeB: true))
         } else {
             projectedTeacher = nil
         }
@@ -66,7 +67,8 @@ public struct DistillationTask: TrainingTask {
         let (ids, mask) = paddedBatch(batch.map { sequences[$0] }, padId: padId)
         let (output, cache) = try model.forwardForTraining(
             ids: ids, attentionMask: mask, dropout: dropout, generator: &generator)
-        let (pooled, poolingCache) = try pooling.forwardForTraining(output.lastHiddenState, attentionMask: mask)  // [B, D]
+        // [B, D]
+        let (pooled, poolingCache) = try pooling.forwardForTraining(output.lastHiddenState, attentionMask: mask)
         let targets = gatherRows(teacher, batch)
         let teacherSimilarities = matmul(targets, targets, transposeB: true)  // [B, Dt] x [B, Dt]^T -> [B, B]
         var (loss, dPooled) = try similarityMatrixLoss(student: pooled, teacherSimilarities: teacherSimilarities)
