@@ -88,14 +88,9 @@ public struct MultiHeadAttention: ParameterVisitable, Sendable {
         let k = key(kv)  // [B, Tk, D] x [D, D]^T -> [B, Tk, D]
         let v = value(kv)  // [B, Tk, D] x [D, D]^T -> [B, Tk, D]
         var context = Tensor.zeros([b, tq, d])
-        var scores: Tensor? = returnScores ? .zeros([b, heads, tq, tk]) : nil
-        var weights: Tensor? = returnWeights ? .zeros([b, heads, tq, tk]) : nil
-        let so = scores.map { _ in UnsafeMutablePointer<Float>.allocate(capacity: b * heads * tq * tk) }
-        let wo = weights.map { _ in UnsafeMutablePointer<Float>.allocate(capacity: b * heads * tq * tk) }
-        defer {
-            so?.deallocate()
-            wo?.deallocate()
-        }
+        // Fresh tensors own their storage alone, so the kernel writes into them directly.
+        let scores: Tensor? = returnScores ? .zeros([b, heads, tq, tk]) : nil
+        let weights: Tensor? = returnWeights ? .zeros([b, heads, tq, tk]) : nil
         q.withUnsafeBufferPointer { pq in
             k.withUnsafeBufferPointer { pk in
                 v.withUnsafeBufferPointer { pv in
@@ -115,18 +110,10 @@ public struct MultiHeadAttention: ParameterVisitable, Sendable {
                             contextHeadStride: headDimension, contextRowStride: d,
                             queryLengths: Array(repeating: tq, count: b), keyLengths: Array(repeating: tk, count: b),
                             heads: heads, headDim: headDimension, scale: 1 / Float(headDimension).squareRoot(),
-                            mask: mask, scoresOut: so, weightsOut: wo)
+                            mask: mask, scoresOut: scores?.storage.base, weightsOut: weights?.storage.base)
                     }
                 }
             }
-        }
-        if let so {
-            scores = Tensor(
-                Array(UnsafeBufferPointer(start: so, count: b * heads * tq * tk)), shape: [b, heads, tq, tk])
-        }
-        if let wo {
-            weights = Tensor(
-                Array(UnsafeBufferPointer(start: wo, count: b * heads * tq * tk)), shape: [b, heads, tq, tk])
         }
         // [B, Tq, D] x [D, D]^T -> [B, Tq, D]
         return MultiHeadAttentionOutput(output: output(context), scores: scores, weights: weights)

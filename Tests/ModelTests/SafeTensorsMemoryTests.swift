@@ -7,13 +7,10 @@ import Testing
 /// borrow the file's pages, which are file-backed (RssFile), not anonymous memory (RssAnon).
 ///
 /// The checkpoint is not in git. It is expected at `<repo>/weights/all-MiniLM-L6-v2/model.safetensors`;
-/// when it is absent the test fails with instructions, unless TINY_ENCODER_ALLOW_MISSING_MODEL=1,
-/// in which case it records nothing and prints a loud notice.
+/// when it is absent the test fails with instructions (`Repo.requireMiniLM`), unless
+/// TINY_ENCODER_ALLOW_MISSING_MODEL=1, in which case it records nothing and prints a loud notice.
 @Suite("SafeTensors memory")
 struct SafeTensorsMemoryTests {
-    static let modelURL = SafeTensorsTestSupport.repositoryRoot
-        .appendingPathComponent("weights/all-MiniLM-L6-v2/model.safetensors")
-
     /// The text of a /proc file (whose reported size is 0, so read it to the end), or nil off Linux.
     static func procFile(_ path: String) -> String? {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
@@ -52,20 +49,8 @@ struct SafeTensorsMemoryTests {
     }
 
     @Test func loadingMiniLMDoesNotCopyItsWeights() throws {
-        let url = Self.modelURL
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            let message = """
-                MISSING MODEL: \(url.path) is absent, so the zero-copy test of the real checkpoint did not run.
-                Download sentence-transformers/all-MiniLM-L6-v2 into weights/all-MiniLM-L6-v2/, \
-                or set TINY_ENCODER_ALLOW_MISSING_MODEL=1 to skip this test.
-                """
-            if ProcessInfo.processInfo.environment["TINY_ENCODER_ALLOW_MISSING_MODEL"] == "1" {
-                print("⚠️  " + message)
-            } else {
-                Issue.record(Comment(rawValue: message))
-            }
-            return
-        }
+        guard let directory = Repo.requireMiniLM("loadingMiniLMDoesNotCopyItsWeights") else { return }
+        let url = directory.appendingPathComponent("model.safetensors")
         guard let anonBefore = Self.status("RssAnon") else {
             print("note: /proc/self/status unavailable; skipping the memory measurement")
             return

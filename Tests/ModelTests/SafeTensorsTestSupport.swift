@@ -7,11 +7,8 @@ enum SafeTensorsTestSupport {
     /// `<repo>/Tests/Fixtures/safetensors`, found from this file's path.
     static let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures/safetensors")
 
-    /// `<repo>`, two directories above `Tests/ModelTests/`.
-    static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
+    /// `<repo>` (see `Repo`).
+    static var repositoryRoot: URL { Repo.root }
 
     /// A safetensors file: the 8-byte little-endian length, `header`, spaces up to a multiple of 8
     /// (unless `pad` is false), then `data`.

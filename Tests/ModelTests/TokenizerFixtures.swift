@@ -5,13 +5,12 @@ import Foundation
 /// Paths of the tokenizer fixtures (written by scripts/make_tokenizer_fixtures.py), found from this
 /// file's location, and a small vocabulary for hand-written cases.
 enum TokenizerFixtures {
-    static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = Repo.root
     static let directory = repository.appendingPathComponent("Tests/Fixtures/tokenizer")
     static let vocabulary = directory.appendingPathComponent("vocab.txt")
     static let parity = directory.appendingPathComponent("parity.json")
     static let unicodeClasses = directory.appendingPathComponent("unicode_classes.json")
-    static let model = repository.appendingPathComponent("weights/all-MiniLM-L6-v2")
+    static let model = Repo.miniLM
 
     /// A tiny vocabulary: ids 0...4 are the special tokens.
     static let tinyVocabulary = [

@@ -11,6 +11,7 @@ extension BertModel {
         let file = try SafeTensorsFile(url: url)
         var tensors: [String: Tensor] = [:]
         var unexpected: [String] = []
+        var nonFinite: [String] = []
         for name in file.names {
             guard let canonical = canonicalTensorName(name) else { continue }
             guard
@@ -20,6 +21,8 @@ extension BertModel {
                 continue
             }
             tensors[canonical] = try file.tensor(name)
+            // Counted from the stored bits (F16/BF16 included), without another pass over converted copies.
+            if try file.nonFiniteCount(name) > 0 { nonFinite.append(canonical) }
         }
         guard unexpected.isEmpty else {
             throw ModelError.invalidWeights(
@@ -32,11 +35,6 @@ extension BertModel {
             try self.init(config: config, tensors: tensors)
         } catch let error as LayerError {
             throw ModelError.invalidWeights(file: url.path, reason: error.description)
-        }
-        var nonFinite: [String] = []
-        for (name, value) in namedParameters() {
-            let bad = value.withUnsafeBufferPointer { p in p.contains { !$0.isFinite } }
-            if bad { nonFinite.append(name) }
         }
         guard nonFinite.isEmpty else {
             throw ModelError.invalidWeights(
